@@ -1,0 +1,95 @@
+"""Site-wide pages and settings: the home page, standard content pages, footer."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from retex.blocks import RICH_TEXT_FEATURES, BodyBlock, LinkBlock
+
+
+class HomePage(Page):
+    """The root of the site: what Retex is, the latest resources, the next events."""
+
+    hero_title = models.CharField(_("accroche"), max_length=200, blank=True)
+    hero_text = models.TextField(_("texte d'introduction"), blank=True, max_length=1000)
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("Bandeau")
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("hero_text")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+        verbose_name_plural = _("pages d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from retex.home import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_sections(user=request.user))
+        return context
+
+
+class StandardPage(Page):
+    """A page of editorial content: about, legal notice, accessibility statement…"""
+
+    lead = models.TextField(_("chapô"), blank=True, max_length=600)
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("lead"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("page standard")
+        verbose_name_plural = _("pages standard")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseGenericSetting):
+    """What the footer shows: how to reach the association and useful links."""
+
+    association_name = models.CharField(
+        _("nom de l'association"), max_length=200, default="Réseau Retex"
+    )
+    footer_text = RichTextField(
+        _("présentation en pied de page"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    postal_address = models.TextField(_("adresse postale"), blank=True, max_length=500)
+    footer_links = StreamField(
+        [("link", LinkBlock())],
+        verbose_name=_("liens du pied de page"),
+        blank=True,
+        help_text=_("Mentions légales, accessibilité, données personnelles…"),
+    )
+
+    panels = [
+        FieldPanel("association_name"),
+        FieldPanel("footer_text"),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"),
+             FieldPanel("postal_address")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("footer_links"),
+    ]
+
+    class Meta:
+        verbose_name = _("réglages du site")
