@@ -40,7 +40,9 @@ class ArticlePage(Page):
     """An analysis or best-practice piece written by the association's editors."""
 
     lead = models.TextField(_("chapô"), max_length=600)
-    publication_date = models.DateField(_("date de publication"), default=timezone.localdate)
+    publication_date = models.DateField(
+        _("date de publication"), default=timezone.localdate
+    )
     body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
 
     content_panels = [

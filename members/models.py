@@ -82,7 +82,9 @@ class MemberIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        pages = pages_visible_to(CollectivityPage.objects.child_of(self), user=request.user)
+        pages = pages_visible_to(
+            CollectivityPage.objects.child_of(self), user=request.user
+        )
         context["items"] = paginate(request, pages.order_by("title"))
         return context
 
@@ -105,14 +107,17 @@ class MembershipStatus(models.TextChoices):
 
 
 class CollectivityPage(Page):
-    """A member collectivity's public profile. Richer fields come with the members issue."""
+    """A member collectivity's public profile (richer fields: members issue)."""
 
-    kind = models.CharField(_("type de collectivité"), max_length=20,
-                            choices=CollectivityKind.choices)
+    kind = models.CharField(
+        _("type de collectivité"), max_length=20, choices=CollectivityKind.choices
+    )
     region = models.CharField(_("région"), max_length=2, choices=Region.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     website = models.URLField(_("site internet"), blank=True)
-    presentation = RichTextField(_("présentation"), blank=True, features=RICH_TEXT_FEATURES)
+    presentation = RichTextField(
+        _("présentation"), blank=True, features=RICH_TEXT_FEATURES
+    )
     membership_status = models.CharField(
         _("adhésion"),
         max_length=10,

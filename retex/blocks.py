@@ -12,15 +12,26 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript"]
+RICH_TEXT_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "document-link",
+    "ol",
+    "ul",
+    "superscript",
+]
 
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Texte"), max_length=200)
     level = blocks.ChoiceBlock(
         label=_("Niveau"),
-        choices=[("h2", _("Titre de section (h2)")), ("h3", _("Sous-titre (h3)")),
-                 ("h4", _("Intertitre (h4)"))],
+        choices=[
+            ("h2", _("Titre de section (h2)")),
+            ("h3", _("Sous-titre (h3)")),
+            ("h4", _("Intertitre (h4)")),
+        ],
         default="h2",
         help_text=_("Gardez un plan logique : un h3 suit un h2."),
     )
@@ -53,7 +64,9 @@ class AccessibleImageBlock(blocks.StructBlock):
     decorative = blocks.BooleanBlock(
         label=_("Image décorative"),
         required=False,
-        help_text=_("Cochez si l'image n'apporte aucune information (texte alternatif vide)."),
+        help_text=_(
+            "Cochez si l'image n'apporte aucune information (texte alternatif vide)."
+        ),
     )
     caption = blocks.CharBlock(label=_("Légende"), required=False, max_length=300)
 
@@ -68,7 +81,10 @@ class AccessibleImageBlock(blocks.StructBlock):
             raise StructBlockValidationError(
                 block_errors={
                     "alt_text": ValidationError(
-                        _("Indiquez un texte alternatif ou cochez « Image décorative ».")
+                        _(
+                            "Indiquez un texte alternatif ou cochez "
+                            "« Image décorative »."
+                        )
                     )
                 }
             )
@@ -93,7 +109,11 @@ class DocumentLinkBlock(blocks.StructBlock):
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         label=_("Type"),
-        choices=[("info", _("À savoir")), ("tip", _("Conseil")), ("warning", _("Attention"))],
+        choices=[
+            ("info", _("À savoir")),
+            ("tip", _("Conseil")),
+            ("warning", _("Attention")),
+        ],
         default="info",
     )
     title = blocks.CharBlock(label=_("Titre"), required=False, max_length=200)

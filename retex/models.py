@@ -84,8 +84,11 @@ class SiteSettings(BaseGenericSetting):
         FieldPanel("association_name"),
         FieldPanel("footer_text"),
         MultiFieldPanel(
-            [FieldPanel("contact_email"), FieldPanel("contact_phone"),
-             FieldPanel("postal_address")],
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("postal_address"),
+            ],
             heading=_("Contact"),
         ),
         FieldPanel("footer_links"),

@@ -25,8 +25,8 @@ SECRET_KEY = env_str("SECRET_KEY")
 if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG=0 (production). "
-            'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+            "SECRET_KEY must be set when DEBUG=0 (production). Generate one with: "
+            'python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
     SECRET_KEY = local_secret_key(VAR_DIR)
 
@@ -200,14 +200,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": f"{_VALIDATORS}.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/mon-espace/"
@@ -232,7 +233,9 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
 # --- Email -------------------------------------------------------------------------
 
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Retex <ne-pas-repondre@retex.localhost>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Retex <ne-pas-repondre@retex.localhost>"
+)
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
@@ -277,6 +280,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+if DEBUG:
+    # Production fills STATIC_ROOT with collectstatic; locally it may not exist yet.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
 
@@ -284,7 +290,17 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 
 WAGTAIL_SITE_NAME = "Retex"
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "odp", "pdf", "pptx", "txt", "xlsx"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "ods",
+    "odp",
+    "pdf",
+    "pptx",
+    "txt",
+    "xlsx",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

@@ -20,8 +20,10 @@ def search_page(request):
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
-        pages = pages_visible_to(Page.objects.all(), user=request.user).exclude(depth__lte=2)
-        found = pages.search(form.cleaned_data["q"]).results()
+        pages = pages_visible_to(Page.objects.all(), user=request.user).exclude(
+            depth__lte=2
+        )
+        found = pages.search(form.cleaned_data["terms"]).results()
         paginator = Paginator(found, PAGE_SIZE)
         results = paginator.get_page(request.GET.get("page"))
     return render(request, "search/search.html", {"form": form, "results": results})

@@ -1,0 +1,69 @@
+# Retex — the two commands a newcomer needs are `make run` and `make test`.
+# Only Python 3.11+, make and git are required; everything else goes in .venv/.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+export PORT
+
+.PHONY: install run test test-postgres lint format messages worker clean help
+
+help:
+	@echo "make run            install if needed, migrate, load demo content, serve on 127.0.0.1:$(PORT) with the task worker"
+	@echo "make test           install if needed and run the whole test suite"
+	@echo "make test-postgres  the suite against a throw-away PostgreSQL database on 127.0.0.1"
+	@echo "make lint           ruff, migrations and translation catalogue checks"
+	@echo "make messages       update the French catalogue after changing user-facing strings"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# The worker runs the background tasks (emails, indexing); both stop together.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py demo_admin
+	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(BIN)/python manage.py db_worker
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Creates a fresh database, runs the suite on it, and drops it whatever happens.
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_DB ?= retex_test_run_$(shell date +%s)
+test-postgres: install
+	psql "$(PG_URL)/postgres" -qc 'CREATE DATABASE "$(PG_DB)"'
+	DATABASE_URL="$(PG_URL)/$(PG_DB)" $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	psql "$(PG_URL)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PG_DB)"'; \
+	psql "$(PG_URL)/postgres" -qc 'DROP DATABASE IF EXISTS "test_$(PG_DB)"' 2>/dev/null; \
+	exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/check_translations.py
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(BIN)/python scripts/check_translations.py --update
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,70 @@
+"""factory_boy factories for the core entities; pages need a `parent`."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from django.utils import timezone
+
+from events.models import EventKind, EventPage
+from knowledge.models import ArticlePage
+from members.models import CollectivityKind, CollectivityPage, MembershipStatus, User
+from members.territories import Region
+from retex.models import StandardPage
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    email = factory.Sequence(lambda n: f"personne{n}@ville-exemple.fr")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    password = factory.django.Password("motdepasse-solide-2026")
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Page standard {n}")
+    lead = "Une page d'information du réseau."
+
+    class Meta:
+        model = StandardPage
+
+
+class ArticlePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Inclusion numérique : retour d'expérience {n}")
+    lead = "Comment une commune a ouvert un lieu de médiation numérique."
+    publication_date = factory.LazyFunction(timezone.localdate)
+
+    class Meta:
+        model = ArticlePage
+
+
+class CollectivityPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Ville exemple {n}")
+    kind = CollectivityKind.COMMUNE
+    region = Region.BRETAGNE
+    population = 20_000
+    membership_status = MembershipStatus.ACTIVE
+
+    class Meta:
+        model = CollectivityPage
+
+
+class EventPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Formation cybersécurité des élus {n}")
+    kind = EventKind.TRAINING
+    lead = "Une matinée pour comprendre les risques et s'y préparer."
+    start = factory.LazyFunction(
+        lambda: (
+            timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+            + datetime.timedelta(days=10)
+        )
+    )
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=3))
+    city = "Rennes"
+    venue = "Maison des associations"
+
+    class Meta:
+        model = EventPage
