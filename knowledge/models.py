@@ -1,16 +1,44 @@
-"""The knowledge base: articles, interviews and shared practices."""
+"""The knowledge base: articles, interviews and shared practices.
 
+`KnowledgePage` is a concrete page model, parent of the three kinds: the listing,
+the feed, related content and search work on one table ordered by publication
+date, and each kind adds only what is its own.
+"""
+
+import math
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from retex.blocks import RICH_TEXT_FEATURES, BodyBlock
-from retex.pagination import paginate
-from retex.visibility import pages_visible_to
+from knowledge.blocks import KnowledgeBodyBlock
+from retex.blocks import RICH_TEXT_FEATURES
+from retex.visibility import user_is_member
+
+WORDS_PER_MINUTE = 200
+
+
+class KnowledgeKind(models.TextChoices):
+    ARTICLE = "article", _("Article")
+    INTERVIEW = "entretien", _("Entretien")
+    PRACTICE = "pratique", _("Retour d'expérience")
 
 
 class KnowledgeIndexPage(Page):
@@ -20,7 +48,11 @@ class KnowledgeIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
-    subpage_types = ["knowledge.ArticlePage"]
+    subpage_types = [
+        "knowledge.ArticlePage",
+        "knowledge.InterviewPage",
+        "knowledge.PracticePage",
+    ]
     max_count = 1
 
     class Meta:
@@ -28,37 +60,381 @@ class KnowledgeIndexPage(Page):
         verbose_name_plural = _("index des ressources")
 
     def get_context(self, request, *args, **kwargs):
+        from knowledge.views import listing_context
+
         context = super().get_context(request, *args, **kwargs)
-        pages = pages_visible_to(ArticlePage.objects.child_of(self), user=request.user)
-        context["items"] = paginate(
-            request, pages.order_by("-publication_date", "-first_published_at")
-        )
+        context.update(listing_context(request, index_page=self))
         return context
 
 
-class ArticlePage(Page):
-    """An analysis or best-practice piece written by the association's editors."""
+class KnowledgePage(Page):
+    """What every knowledge page has; never created on its own."""
 
-    lead = models.TextField(_("chapô"), max_length=600)
-    publication_date = models.DateField(
-        _("date de publication"), default=timezone.localdate
+    KIND = None
+
+    kind = models.CharField(
+        _("type"), max_length=20, choices=KnowledgeKind.choices, editable=False
     )
-    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+    lead = models.TextField(_("chapô"), max_length=600)
+    hero_image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image principale"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        _("texte alternatif de l'image"),
+        max_length=300,
+        blank=True,
+        help_text=_("Obligatoire avec une image : décrivez ce qu'elle montre."),
+    )
+    themes = ParentalManyToManyField(
+        "retex.Theme", verbose_name=_("thèmes"), blank=True, related_name="+"
+    )
+    related_collectivities = ParentalManyToManyField(
+        "members.CollectivityPage",
+        verbose_name=_("collectivités concernées"),
+        blank=True,
+        related_name="knowledge_pages",
+    )
+    publication_date = models.DateField(
+        _("date de publication"), default=timezone.localdate, db_index=True
+    )
+    credits = models.CharField(_("crédits"), max_length=300, blank=True)
+    body = StreamField(KnowledgeBodyBlock(), verbose_name=_("contenu"), blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(
+        _("temps de lecture (minutes)"), default=1, editable=False
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("lead"),
-        FieldPanel("publication_date"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
+            heading=_("Image"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("publication_date"), FieldPanel("credits")]),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("related_collectivities"),
+            ],
+            heading=_("Classement"),
+        ),
         FieldPanel("body"),
+        InlinePanel("attached_documents", label=_("Documents joints")),
     ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("lead"),
         index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("publication_date"),
     ]
+
+    is_creatable = False
     parent_page_types = ["knowledge.KnowledgeIndexPage"]
     subpage_types = []
 
     class Meta:
+        verbose_name = _("ressource")
+        verbose_name_plural = _("ressources")
+
+    def save(self, *args, **kwargs):
+        if self.KIND:
+            self.kind = self.KIND
+        self.reading_minutes = reading_minutes(self.reading_text())
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            raise ValidationError(
+                {"hero_image_alt": _("Décrivez l'image pour qui ne la voit pas.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge.selectors import knowledge_related
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = knowledge_related(self, user=request.user)
+        context["index_url"] = self.get_parent().get_url(request)
+        context["can_see_contact"] = user_is_member(request.user)
+        return context
+
+    def reading_text(self) -> str:
+        """The text a reader goes through, for the reading time and search."""
+        parts = [self.title, self.lead, *block_texts(self.body)]
+        parts.extend(self.extra_reading_text())
+        return "\n".join(part for part in parts if part)
+
+    def extra_reading_text(self) -> list[str]:
+        return []
+
+
+# Struct block fields that hold settings, not words a reader reads.
+_NON_TEXT_FIELDS = {"level", "kind", "decorative", "alt_text"}
+
+
+def _text_of(value) -> list[str]:
+    if hasattr(value, "source"):  # RichText
+        return [strip_tags(value.source)]
+    if isinstance(value, str):
+        return [value]
+    if hasattr(value, "items"):  # StructValue
+        return [
+            text
+            for name, item in value.items()
+            if name not in _NON_TEXT_FIELDS
+            for text in _text_of(item)
+        ]
+    return []
+
+
+def block_texts(stream) -> list[str]:
+    """Plain text of every block of a StreamField value."""
+    return [text for block in stream for text in _text_of(block.value)]
+
+
+def reading_minutes(text: str) -> int:
+    words = len(re.findall(r"\w+", text))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class KnowledgePageDocument(Orderable):
+    """A document attached to a knowledge page (e.g. a feuille de route PDF).
+
+    Its text is extracted in the background so that search finds what is inside.
+    """
+
+    page = ParentalKey(
+        KnowledgePage, on_delete=models.CASCADE, related_name="attached_documents"
+    )
+    document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("intitulé"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par défaut, le titre du document."),
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("document joint")
+        verbose_name_plural = _("documents joints")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document.title
+
+
+class ArticlePage(KnowledgePage):
+    """An analysis or best-practice piece written by the association's editors."""
+
+    KIND = KnowledgeKind.ARTICLE
+
+    class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+
+
+class InterviewPage(KnowledgePage):
+    """An interview of a mayor, an élu or a digital director."""
+
+    KIND = KnowledgeKind.INTERVIEW
+
+    interviewer = models.CharField(
+        _("propos recueillis par"), max_length=200, blank=True
+    )
+
+    content_panels = [
+        *KnowledgePage.content_panels[:2],
+        InlinePanel("interviewees", label=_("Personnes interviewées"), min_num=1),
+        FieldPanel("interviewer"),
+        *KnowledgePage.content_panels[2:],
+    ]
+
+    class Meta:
+        verbose_name = _("entretien")
+        verbose_name_plural = _("entretiens")
+
+    def extra_reading_text(self) -> list[str]:
+        return [
+            f"{person.name} {person.function} {person.collectivity_label}"
+            for person in self.interviewees.all()
+        ]
+
+
+class Interviewee(Orderable):
+    page = ParentalKey(
+        InterviewPage, on_delete=models.CASCADE, related_name="interviewees"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    function = models.CharField(_("fonction"), max_length=200)
+    collectivity = models.ForeignKey(
+        "members.CollectivityPage",
+        verbose_name=_("collectivité membre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Si la collectivité est membre : son profil sera lié."),
+    )
+    collectivity_name = models.CharField(
+        _("collectivité (non membre)"), max_length=200, blank=True
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("function"),
+        FieldPanel("collectivity"),
+        FieldPanel("collectivity_name"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("personne interviewée")
+        verbose_name_plural = _("personnes interviewées")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def collectivity_label(self) -> str:
+        return (
+            self.collectivity.title if self.collectivity_id else self.collectivity_name
+        )
+
+
+class PracticeStatus(models.TextChoices):
+    PLANNED = "en-projet", _("En projet")
+    ONGOING = "en-cours", _("En cours")
+    DONE = "termine", _("Terminé")
+    ABANDONED = "abandonne", _("Abandonné")
+
+
+class BudgetRange(models.TextChoices):
+    UNDER_10K = "moins-10k", _("Moins de 10 000 €")
+    FROM_10K = "10k-50k", _("De 10 000 à 50 000 €")
+    FROM_50K = "50k-200k", _("De 50 000 à 200 000 €")
+    FROM_200K = "200k-1m", _("De 200 000 € à 1 million d'euros")
+    OVER_1M = "plus-1m", _("Plus d'un million d'euros")
+    UNKNOWN = "nc", _("Non communiqué")
+
+
+def _current_year_plus_five() -> int:
+    return timezone.localdate().year + 5
+
+
+class PracticePage(KnowledgePage):
+    """A practice shared by a member collectivity ("retour d'expérience").
+
+    Proposed by the collectivity's representatives, published only after an
+    editor's review (the "Relecture" workflow). Its contact is shown to members only.
+    """
+
+    KIND = KnowledgeKind.PRACTICE
+
+    collectivity = models.ForeignKey(
+        "members.CollectivityPage",
+        verbose_name=_("collectivité"),
+        null=True,
+        blank=False,
+        on_delete=models.SET_NULL,
+        related_name="practices",
+    )
+    status = models.CharField(
+        _("état d'avancement"),
+        max_length=20,
+        choices=PracticeStatus.choices,
+        default=PracticeStatus.ONGOING,
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("année de lancement"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1980), MaxValueValidator(2100)],
+    )
+    budget_range = models.CharField(
+        _("budget"),
+        max_length=20,
+        choices=BudgetRange.choices,
+        default=BudgetRange.UNKNOWN,
+    )
+    partners = models.TextField(_("partenaires"), blank=True, max_length=1000)
+    context = RichTextField(_("contexte"), blank=True, features=RICH_TEXT_FEATURES)
+    objectives = RichTextField(_("objectifs"), blank=True, features=RICH_TEXT_FEATURES)
+    actions = RichTextField(_("actions"), blank=True, features=RICH_TEXT_FEATURES)
+    results = RichTextField(_("résultats"), blank=True, features=RICH_TEXT_FEATURES)
+    lessons = RichTextField(_("enseignements"), blank=True, features=RICH_TEXT_FEATURES)
+    contact_name = models.CharField(_("nom du contact"), max_length=200, blank=True)
+    contact_function = models.CharField(
+        _("fonction du contact"), max_length=200, blank=True
+    )
+    contact_email = models.EmailField(_("courriel du contact"), blank=True)
+    contact_phone = models.CharField(
+        _("téléphone du contact"), max_length=30, blank=True
+    )
+
+    SECTIONS = ("context", "objectives", "actions", "results", "lessons")
+
+    content_panels = [
+        *KnowledgePage.content_panels[:2],
+        MultiFieldPanel(
+            [
+                FieldPanel("collectivity"),
+                FieldRowPanel([FieldPanel("status"), FieldPanel("start_year")]),
+                FieldPanel("budget_range"),
+                FieldPanel("partners"),
+            ],
+            heading=_("Le projet"),
+        ),
+        *[FieldPanel(name) for name in SECTIONS],
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldPanel("contact_function"),
+                FieldRowPanel(
+                    [FieldPanel("contact_email"), FieldPanel("contact_phone")]
+                ),
+            ],
+            heading=_("Contact (visible des seuls membres)"),
+        ),
+        *KnowledgePage.content_panels[2:],
+    ]
+    search_fields = [
+        *KnowledgePage.search_fields,
+        *[index.SearchField(name) for name in SECTIONS],
+        index.SearchField("partners"),
+    ]
+
+    class Meta:
+        verbose_name = _("retour d'expérience")
+        verbose_name_plural = _("retours d'expérience")
+
+    def clean(self):
+        super().clean()
+        limit = _current_year_plus_five()
+        if self.start_year and self.start_year > limit:
+            raise ValidationError(
+                {
+                    "start_year": _(
+                        "L'année de lancement ne peut pas dépasser %(year)s."
+                    )
+                    % {"year": limit}
+                }
+            )
+
+    def extra_reading_text(self) -> list[str]:
+        return [strip_tags(getattr(self, name)) for name in self.SECTIONS]
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)

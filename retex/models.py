@@ -96,3 +96,21 @@ class SiteSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("réglages du site")
+
+
+class Theme(models.Model):
+    """The shared taxonomy of articles, practices, events and member profiles."""
+
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=500)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
 from members import views as members_views
 from retex.health import healthz
 from retex.views import robots_txt
@@ -25,6 +26,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("mon-espace/", members_views.my_space, name="my_space"),
+    # Dots cannot appear in page slugs, so these never hide a page.
+    path("ressources/flux.xml", KnowledgeRssFeed(), name="knowledge_feed_rss"),
+    path("ressources/atom.xml", KnowledgeAtomFeed(), name="knowledge_feed_atom"),
     path("recherche/", search_views.search_page, name="search"),
 ]
 

@@ -1,12 +1,81 @@
 """Who may see which page: the single rule every listing, feed and search uses.
 
-Drafts are never shown; pages behind a Wagtail view restriction are left out of
-listings for everybody until the members issue decides which restrictions a
-logged-in member passes. Keeping the rule here means no listing can forget it.
+A page is visible when it is live and the person passes every Wagtail view
+restriction on it and on its ancestors. "Members-only" is a restriction to the
+"Membres" group (kept in step with membership by the members app); a "login"
+restriction needs any account; a password restriction is never passed in
+listings (the password is asked on the page itself). Keeping the rule here means
+no listing can forget a case, and the cost is constant: one query for the
+restrictions, whatever the number of pages.
 """
 
-from wagtail.models import PageQuerySet
+from django.contrib.auth.models import AnonymousUser
+from wagtail.models import Page, PageQuerySet, PageViewRestriction
+
+MEMBERS_GROUP = "Membres"
 
 
-def pages_visible_to(queryset: PageQuerySet, *, user) -> PageQuerySet:
-    return queryset.live().public()
+def _user_group_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_retex_group_ids", None)
+    if cached is None:
+        cached = set(user.groups.values_list("pk", flat=True))
+        user._retex_group_ids = cached
+    return cached
+
+
+def user_is_member(user) -> bool:
+    """Whether this person sees members-only content: a member of the network
+    (the "Membres" group) or the association's staff."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    cached = getattr(user, "_retex_is_member", None)
+    if cached is None:
+        cached = user.groups.filter(name=MEMBERS_GROUP).exists()
+        user._retex_is_member = cached
+    return cached
+
+
+def passes_restriction(restriction: PageViewRestriction, user) -> bool:
+    """Whether `user` may read pages behind `restriction` (passwords aside)."""
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return user.is_authenticated
+    if restriction.restriction_type == PageViewRestriction.GROUPS:
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        allowed = {group.pk for group in restriction.groups.all()}
+        return bool(allowed & _user_group_ids(user))
+    return False
+
+
+def failed_restrictions(user) -> list[PageViewRestriction]:
+    """The view restrictions this person does not pass."""
+    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related(
+        "groups"
+    )
+    return [r for r in restrictions if not passes_restriction(r, user)]
+
+
+def pages_visible_to(queryset: PageQuerySet, *, user=None) -> PageQuerySet:
+    user = user or AnonymousUser()
+    queryset = queryset.live()
+    for restriction in failed_restrictions(user):
+        queryset = queryset.exclude(path__startswith=restriction.page.path)
+    return queryset
+
+
+def page_restrictions_failed(page: Page, user) -> list[PageViewRestriction]:
+    """Restrictions on `page` or its ancestors that `user` does not pass."""
+    return [r for r in page.get_view_restrictions() if not passes_restriction(r, user)]
+
+
+def is_members_only(page: Page) -> bool:
+    return any(
+        r.restriction_type == PageViewRestriction.GROUPS
+        for r in page.get_view_restrictions()
+    )

@@ -7,10 +7,15 @@ import wagtail_factories
 from django.utils import timezone
 
 from events.models import EventKind, EventPage
-from knowledge.models import ArticlePage
+from knowledge.models import (
+    ArticlePage,
+    InterviewPage,
+    PracticePage,
+    PracticeStatus,
+)
 from members.models import CollectivityKind, CollectivityPage, MembershipStatus, User
 from members.territories import Region
-from retex.models import StandardPage
+from retex.models import StandardPage, Theme
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -39,6 +44,40 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = ArticlePage
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Thème {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+
+class InterviewPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"« Le numérique doit rester humain » {n}")
+    lead = "Entretien avec une maire engagée pour l'inclusion numérique."
+    publication_date = factory.LazyFunction(timezone.localdate)
+    interviewer = "Claire Dubois"
+
+    class Meta:
+        model = InterviewPage
+
+
+class PracticePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Un tiers-lieu numérique en milieu rural {n}")
+    lead = "Comment une communauté de communes a ouvert un tiers-lieu."
+    publication_date = factory.LazyFunction(timezone.localdate)
+    status = PracticeStatus.DONE
+    start_year = 2022
+    context = "<p>Un territoire rural sans lieu d'accès au numérique.</p>"
+    contact_name = "Jeanne Le Goff"
+    contact_email = "jeanne.legoff@cc-exemple.fr"
+    contact_phone = "02 61 91 00 00"
+
+    class Meta:
+        model = PracticePage
 
 
 class CollectivityPageFactory(wagtail_factories.PageFactory):

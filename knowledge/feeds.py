@@ -1,0 +1,46 @@
+"""RSS and Atom feeds of the public knowledge pages (never drafts nor members-only)."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.selectors import knowledge_listing
+
+FEED_SIZE = 30
+
+
+class KnowledgeRssFeed(Feed):
+    title = _("Ressources du réseau Retex")
+    description = _(
+        "Les derniers articles, entretiens et retours d'expérience publiés."
+    )
+    link = "/ressources/"
+
+    def items(self):
+        # Always as an anonymous visitor: a feed reader has no session, and a
+        # feed URL shared by a member must not leak members-only pages.
+        return knowledge_listing(user=AnonymousUser())[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_link(self, item):
+        return item.get_full_url()
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [theme.name for theme in item.themes.all()]
+
+
+class KnowledgeAtomFeed(KnowledgeRssFeed):
+    feed_type = Atom1Feed
+    subtitle = KnowledgeRssFeed.description

@@ -1,0 +1,31 @@
+from django.http import QueryDict
+
+from knowledge.forms import KnowledgeFilterForm
+from knowledge.selectors import knowledge_listing, knowledge_years
+from retex.pagination import paginate
+
+PAGE_SIZE = 12
+
+
+def listing_context(request, *, index_page) -> dict:
+    """Context of `/ressources/`: filter form, the page of results, the query
+    string to keep filters across pagination."""
+    form = KnowledgeFilterForm(
+        request.GET or None, years=knowledge_years(user=request.user)
+    )
+    filters = form.valid_filters() if form.is_bound else {}
+    items = paginate(
+        request,
+        knowledge_listing(user=request.user, filters=filters),
+        per_page=PAGE_SIZE,
+    )
+    kept = QueryDict(mutable=True)
+    for name in form.fields:
+        if name in filters:
+            kept[name] = request.GET.get(name)
+    return {
+        "filter_form": form,
+        "items": items,
+        "filtered": bool(filters),
+        "extra_query": kept.urlencode(),
+    }
