@@ -54,11 +54,19 @@ def passes_restriction(restriction: PageViewRestriction, user) -> bool:
 
 
 def failed_restrictions(user) -> list[PageViewRestriction]:
-    """The view restrictions this person does not pass."""
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related(
-        "groups"
-    )
-    return [r for r in restrictions if not passes_restriction(r, user)]
+    """The view restrictions this person does not pass.
+
+    Remembered on the user object, which lives as long as the request, so that a
+    page with several listings reads the restrictions once.
+    """
+    cached = getattr(user, "_retex_failed_restrictions", None)
+    if cached is None:
+        restrictions = PageViewRestriction.objects.select_related(
+            "page"
+        ).prefetch_related("groups")
+        cached = [r for r in restrictions if not passes_restriction(r, user)]
+        user._retex_failed_restrictions = cached
+    return cached
 
 
 def pages_visible_to(queryset: PageQuerySet, *, user=None) -> PageQuerySet:
@@ -71,7 +79,7 @@ def pages_visible_to(queryset: PageQuerySet, *, user=None) -> PageQuerySet:
 
 def page_restrictions_failed(page: Page, user) -> list[PageViewRestriction]:
     """Restrictions on `page` or its ancestors that `user` does not pass."""
-    return [r for r in page.get_view_restrictions() if not passes_restriction(r, user)]
+    return [r for r in failed_restrictions(user) if page.path.startswith(r.page.path)]
 
 
 def is_members_only(page: Page) -> bool:

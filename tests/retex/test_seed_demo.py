@@ -41,8 +41,12 @@ def test_seed_demo_fills_every_section_and_the_footer(client):
     past = EventPage.objects.live().filter(end__lt=timezone.now())
     assert upcoming.exists()
     assert past.exists()
+    restricted = 0
     for page in Page.objects.live().filter(depth__gte=2).specific():
-        assert client.get(page.url).status_code == 200, page.url
+        expected = 403 if page.get_view_restrictions() else 200
+        restricted += expected == 403
+        assert client.get(page.url).status_code == expected, page.url
+    assert restricted == 1, "one members-only page shows its teaser"
 
 
 def test_seed_demo_keeps_pages_written_by_editors(home_page):
