@@ -164,6 +164,10 @@ class KnowledgePage(Page):
         context["can_see_contact"] = user_is_member(request.user)
         return context
 
+    @property
+    def theme_names(self) -> str:
+        return ", ".join(theme.name for theme in self.themes.all())
+
     def reading_text(self) -> str:
         """The text a reader goes through, for the reading time and search."""
         parts = [self.title, self.lead, *block_texts(self.body)]

@@ -11,6 +11,9 @@ each deploy of a demo site:
   ids), so a rerun on the same day creates no revision at all;
 - dates are offsets from today rather than random values: a rerun on the same day
   changes nothing, a rerun on a later day moves the dates by the same amount;
+- many-to-many values (themes...) are compared as sets of primary keys, and child
+  objects (interviewees...) field by field, so they are only rewritten, and the
+  page re-published, when they differ;
 - it never deletes anything: pages written by editors are left alone, and an index
   page an editor removed is created again under the home page.
 """
@@ -18,13 +21,19 @@ each deploy of a demo site:
 import copy
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import CommandError
+from django.db.models import Model
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.blocks import StreamValue
+from wagtail.models import PageViewRestriction
 
 from events.models import EventIndexPage
 from knowledge.models import KnowledgeIndexPage
 from members.models import MemberIndexPage
 from retex.models import HomePage, SiteSettings, StandardPage
+from retex.visibility import MEMBERS_GROUP
 
 # --- Body blocks -------------------------------------------------------------------
 # Raw StreamField data: a list of {"type": ..., "value": ...} dictionaries.
@@ -322,10 +331,88 @@ def comparable(obj, name):
     return value
 
 
+def _model_field(obj, name):
+    try:
+        return obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _pk(value):
+    return value.pk if isinstance(value, Model) else value
+
+
+def _apply_many_to_many(obj, name, model_field, wanted):
+    """Set a ParentalManyToManyField from objects or primary keys.
+
+    Compared as sets of primary keys; the new value stays in memory (modelcluster)
+    until the page is saved, which a revision's publication does.
+    """
+    wanted_pks = {_pk(value) for value in wanted}
+    if obj.pk is None and name not in getattr(obj, "_cluster_related_objects", {}):
+        current_pks = set()  # An unsaved object has no relation in the database.
+    else:
+        current_pks = {related.pk for related in getattr(obj, name).all()}
+    if current_pks == wanted_pks:
+        return False
+    objects = list(model_field.related_model.objects.filter(pk__in=wanted_pks))
+    if len(objects) != len(wanted_pks):
+        raise CommandError(f"{name}: some of {sorted(wanted_pks)} do not exist.")
+    setattr(obj, name, objects)
+    return True
+
+
+def _apply_children(obj, name, relation, wanted):
+    """Replace the child objects of a ParentalKey relation (e.g. interviewees).
+
+    `wanted` is a list of dicts of field values, in order; the sort order of
+    orderable children follows it. The children are compared field by field
+    (foreign keys by primary key) and only replaced when one differs, so that a
+    rerun neither rewrites them nor re-publishes the page.
+    """
+    model = relation.related_model
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f is not relation.field
+    ]
+    orderable = any(f.name == "sort_order" for f in fields)
+    children = [
+        model(**({"sort_order": i} if orderable else {}), **values)
+        for i, values in enumerate(wanted)
+    ]
+
+    def rows(objects):
+        return [[getattr(o, f.attname) for f in fields] for o in objects]
+
+    if obj.pk is None and name not in getattr(obj, "_cluster_related_objects", {}):
+        current = []  # An unsaved object has no children in the database.
+    else:
+        current = list(getattr(obj, name).all())
+    if rows(current) == rows(children):
+        return False
+    setattr(obj, name, children)
+    return True
+
+
 def apply_fields(obj, values):
-    """Set the wanted values on obj and tell whether anything differed."""
+    """Set the wanted values on obj and tell whether anything differed.
+
+    Besides plain fields and StreamField raw data, a value may be given for a
+    ParentalManyToManyField (a list of objects or primary keys) or for a child
+    relation of a ParentalKey (a list of dicts of the children's field values).
+    """
     changed = False
     for name, value in values.items():
+        model_field = _model_field(obj, name)
+        if isinstance(model_field, ParentalManyToManyField):
+            changed |= _apply_many_to_many(obj, name, model_field, value)
+            continue
+        if model_field is not None and model_field.one_to_many:
+            if not isinstance(model_field.field, ParentalKey):
+                raise CommandError(f"{name}: only ParentalKey children can be set.")
+            changed |= _apply_children(obj, name, model_field, value)
+            continue
         previous = getattr(obj, name)
         before = comparable(obj, name)
         if isinstance(value, tuple | list):
@@ -365,6 +452,30 @@ def upsert_page(parent, model, slug, values, stats):
     else:
         stats.count(model, "unchanged")
     return page
+
+
+def restrict_to_members(page):
+    """Make page members-only: a view restriction to the "Membres" group.
+
+    Reuses the page's group restriction when it has one (adding the group to it if
+    needed), so that a rerun never adds a second restriction. Returns whether
+    anything was created or changed.
+    """
+    group, _ = Group.objects.get_or_create(name=MEMBERS_GROUP)
+    restriction = PageViewRestriction.objects.filter(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    ).first()
+    changed = False
+    if restriction is None:
+        restriction = PageViewRestriction(
+            page=page, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.save()
+        changed = True
+    if not restriction.groups.filter(pk=group.pk).exists():
+        restriction.groups.add(group)
+        changed = True
+    return changed
 
 
 def get_home():

@@ -13,7 +13,13 @@ from knowledge.models import (
     PracticePage,
     PracticeStatus,
 )
-from members.models import CollectivityKind, CollectivityPage, MembershipStatus, User
+from members.models import (
+    CollectivityKind,
+    CollectivityPage,
+    MemberIndexPage,
+    MembershipStatus,
+    User,
+)
 from members.territories import Region
 from retex.models import StandardPage, Theme
 
@@ -75,6 +81,9 @@ class PracticePageFactory(wagtail_factories.PageFactory):
     contact_name = "Jeanne Le Goff"
     contact_email = "jeanne.legoff@cc-exemple.fr"
     contact_phone = "02 61 91 00 00"
+    collectivity = factory.LazyFunction(
+        lambda: CollectivityPageFactory(parent=MemberIndexPage.objects.get())
+    )
 
     class Meta:
         model = PracticePage

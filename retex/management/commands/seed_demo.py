@@ -9,7 +9,7 @@ from django.db import transaction
 
 from events.demo import seed_events
 from events.models import EventIndexPage
-from knowledge.demo import seed_articles
+from knowledge.demo import seed_knowledge
 from knowledge.models import KnowledgeIndexPage
 from members.demo import seed_collectivities
 from members.models import MemberIndexPage
@@ -37,8 +37,9 @@ class Command(BaseCommand):
             indexes = seed_indexes(home, stats)
             standard_pages = seed_standard_pages(home, stats)
             settings_changed = seed_site_settings(standard_pages)
-            seed_articles(indexes[KnowledgeIndexPage], stats)
+            # Knowledge pages link to collectivities: seed these first.
             seed_collectivities(indexes[MemberIndexPage], stats)
+            seed_knowledge(indexes[KnowledgeIndexPage], stats)
             seed_events(indexes[EventIndexPage], stats)
 
         for name, counts in stats.by_model.items():
