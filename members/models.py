@@ -5,15 +5,24 @@ address (élus and agents have no username), and swapping a user model later is
 one of the few changes Django makes truly expensive.
 """
 
+import re
+
+from django import forms
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.fr import siren
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from members.territories import Region
+from members.territories import Region, clean_email_domains, department_region
 from retex.blocks import RICH_TEXT_FEATURES
 from retex.pagination import paginate
 from retex.visibility import pages_visible_to
@@ -43,9 +52,25 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class PersonStatus(models.TextChoices):
+    ELECTED = "elu", _("Élu ou élue")
+    AGENT = "agent", _("Agent")
+    OTHER = "autre", _("Autre")
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("adresse électronique"), unique=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=PersonStatus.choices, blank=True
+    )
+    function_title = models.CharField(
+        _("fonction"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : adjointe au numérique, DSI, chargé de mission."),
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -107,16 +132,78 @@ class MembershipStatus(models.TextChoices):
 
 
 class CollectivityPage(Page):
-    """A member collectivity's public profile (richer fields: members issue)."""
+    """A member collectivity's public profile.
+
+    Its official identity (codes, population, department, region, member
+    communes) comes from the administrative referential when the profile is
+    created from a territory; the rest is the collectivity's own presentation.
+    """
 
     kind = models.CharField(
         _("type de collectivité"), max_length=20, choices=CollectivityKind.choices
     )
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, help_text=_("9 chiffres.")
+    )
+    insee_code = models.CharField(
+        _("code INSEE"),
+        max_length=5,
+        blank=True,
+        help_text=_("Pour une commune ou un département."),
+    )
     region = models.CharField(_("région"), max_length=2, choices=Region.choices)
+    department = models.CharField(
+        _("département"),
+        max_length=3,
+        blank=True,
+        help_text=_("Code INSEE du département, par exemple 22 ou 2A."),
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    commune_count = models.PositiveIntegerField(
+        _("nombre de communes"),
+        null=True,
+        blank=True,
+        help_text=_("Pour une intercommunalité."),
+    )
+    member_communes = models.TextField(
+        _("communes membres"),
+        blank=True,
+        help_text=_("Une commune par ligne (rempli depuis le référentiel)."),
+    )
     website = models.URLField(_("site internet"), blank=True)
+    logo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     presentation = RichTextField(
         _("présentation"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    roadmap_adopted = models.BooleanField(
+        _("feuille de route numérique adoptée"), default=False
+    )
+    roadmap_date = models.DateField(_("date d'adoption"), null=True, blank=True)
+    roadmap_document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("document de la feuille de route"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    themes = ParentalManyToManyField(
+        "retex.Theme", verbose_name=_("thèmes"), blank=True, related_name="+"
+    )
+    email_domains = models.TextField(
+        _("domaines de messagerie"),
+        blank=True,
+        help_text=_(
+            "Un domaine par ligne, par exemple ville-exemple.fr : une personne dont "
+            "l'adresse vérifiée utilise l'un d'eux est rattachée sans validation."
+        ),
     )
     membership_status = models.CharField(
         _("adhésion"),
@@ -128,18 +215,193 @@ class CollectivityPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
-        FieldPanel("region"),
-        FieldPanel("population"),
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldRowPanel([FieldPanel("siren"), FieldPanel("insee_code")]),
+                FieldRowPanel([FieldPanel("region"), FieldPanel("department")]),
+                FieldRowPanel([FieldPanel("population"), FieldPanel("commune_count")]),
+                FieldPanel("member_communes"),
+            ],
+            heading=_("Identité officielle"),
+        ),
         FieldPanel("website"),
+        FieldPanel("logo"),
         FieldPanel("presentation"),
-        FieldPanel("membership_status"),
-        FieldPanel("member_since"),
+        MultiFieldPanel(
+            [
+                FieldPanel("roadmap_adopted"),
+                FieldPanel("roadmap_date"),
+                FieldPanel("roadmap_document"),
+            ],
+            heading=_("Feuille de route numérique"),
+        ),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("contacts", label=_("Contacts (visibles des seuls membres)")),
+        MultiFieldPanel(
+            [
+                FieldPanel("membership_status"),
+                FieldPanel("member_since"),
+                FieldPanel("email_domains"),
+            ],
+            heading=_("Adhésion"),
+            permission="members.manage_membership",
+        ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("presentation")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("presentation"),
+        index.FilterField("kind"),
+        index.FilterField("region"),
+    ]
     parent_page_types = ["members.MemberIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("collectivité")
         verbose_name_plural = _("collectivités")
+        permissions = [
+            ("manage_membership", _("Peut gérer l'adhésion des collectivités")),
+        ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.siren:
+            try:
+                self.siren = siren.validate(self.siren)
+            except stdnum_exceptions.ValidationError:
+                errors["siren"] = _(
+                    "Ce numéro SIREN n'est pas valide : 9 chiffres, dont le dernier "
+                    "est une clé de contrôle."
+                )
+        if self.insee_code and not re.fullmatch(r"\d[\dAB]\d{0,3}", self.insee_code):
+            errors["insee_code"] = _("Ce code INSEE n'est pas valide.")
+        if self.department:
+            expected_region = department_region(self.department)
+            if expected_region is None:
+                errors["department"] = _("Ce département n'existe pas.")
+            elif self.region and expected_region != self.region:
+                errors["department"] = _(
+                    "Ce département n'appartient pas à la région choisie."
+                )
+        if self.roadmap_date and not self.roadmap_adopted:
+            errors["roadmap_adopted"] = _(
+                "Cochez « feuille de route adoptée » si elle a une date d'adoption."
+            )
+        try:
+            self.email_domains = "\n".join(clean_email_domains(self.email_domains))
+        except ValidationError as error:
+            errors["email_domains"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def email_domain_list(self) -> list[str]:
+        return [line for line in self.email_domains.splitlines() if line]
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.live and self.membership_status == MembershipStatus.ACTIVE
+
+
+class CollectivityContact(Orderable):
+    """A person to contact at a member collectivity: shown to members only."""
+
+    page = ParentalKey(
+        CollectivityPage, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    function = models.CharField(_("fonction"), max_length=200)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("function"),
+        FieldPanel("email"),
+        FieldPanel("phone"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.function})"
+
+
+class AffiliationStatus(models.TextChoices):
+    PENDING = "en-attente", _("En attente de validation")
+    APPROVED = "acceptee", _("Acceptée")
+    REFUSED = "refusee", _("Refusée")
+    ENDED = "terminee", _("Terminée")
+
+
+class AffiliationRole(models.TextChoices):
+    MEMBER = "membre", _("Membre")
+    REPRESENTATIVE = "representant", _("Représentant ou représentante")
+
+
+OPEN_AFFILIATION_STATUSES = (AffiliationStatus.PENDING, AffiliationStatus.APPROVED)
+
+
+class Affiliation(models.Model):
+    """A person's attachment ("rattachement") to a collectivity.
+
+    A person is a *member* of the network while an approved affiliation ties
+    them to an active member collectivity. One open (pending or approved)
+    affiliation per person at a time.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    collectivity = models.ForeignKey(
+        CollectivityPage,
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=12,
+        choices=AffiliationStatus.choices,
+        default=AffiliationStatus.PENDING,
+    )
+    role = models.CharField(
+        _("rôle"),
+        max_length=14,
+        choices=AffiliationRole.choices,
+        default=AffiliationRole.MEMBER,
+    )
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("décidé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("motif du refus"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=OPEN_AFFILIATION_STATUSES),
+                name="one_open_affiliation_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.collectivity}"

@@ -1,8 +1,206 @@
+"""`/mon-espace/`: the logged-in person's space. Thin views over members' rules."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.affiliation import (
+    AffiliationError,
+    affiliation_approve,
+    affiliation_end,
+    affiliation_refuse,
+    affiliation_request,
+    can_decide,
+    is_member,
+    open_affiliation,
+    pending_requests_for,
+    verified_email,
+)
+from members.forms import (
+    AccountDeletionForm,
+    AffiliationRequestForm,
+    ProfileForm,
+    RefusalForm,
+)
+from members.models import Affiliation
+from members.personal_data import account_delete, personal_data_export
+
+
+def _parse_id(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
 
 
 @login_required
 def my_space(request):
-    """`/mon-espace/`: the logged-in person's space."""
-    return render(request, "members/my_space.html")
+    """The dashboard: who I am, my collectivity, what waits for me."""
+    user = request.user
+    context = {
+        "affiliation": open_affiliation(user),
+        "past_affiliations": user.affiliations.exclude(
+            status__in=["en-attente", "acceptee"]
+        ).select_related("collectivity")[:5],
+        "is_member": is_member(user),
+        "email_verified": verified_email(user) is not None,
+        "pending_decisions": pending_requests_for(user).count(),
+        "request_form": AffiliationRequestForm(),
+    }
+    from members.my_space import my_space_sections
+
+    context["sections"] = my_space_sections(request)
+    return render(request, "members/my_space.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre profil est enregistré."))
+        return redirect("my_space")
+    return render(request, "members/profile_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_request_view(request):
+    form = AffiliationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            affiliation = affiliation_request(
+                user=request.user,
+                collectivity=form.cleaned_data["collectivity"],
+                message=form.cleaned_data["message"],
+            )
+        except AffiliationError as error:
+            messages.error(request, error.message)
+        else:
+            if affiliation.status == "acceptee":
+                messages.success(
+                    request,
+                    _("Vous êtes rattaché·e à %(name)s.")
+                    % {"name": affiliation.collectivity.title},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre demande est envoyée aux représentants de %(name)s. "
+                        "Vous serez prévenu·e par courriel."
+                    )
+                    % {"name": affiliation.collectivity.title},
+                )
+            return redirect("my_space")
+    return render(request, "members/affiliation_request.html", {"form": form})
+
+
+@login_required
+@require_POST
+def affiliation_leave(request):
+    affiliation = open_affiliation(request.user)
+    if affiliation is None:
+        messages.error(request, _("Vous n'êtes rattaché·e à aucune collectivité."))
+        return redirect("my_space")
+    try:
+        affiliation_end(affiliation_id=affiliation.pk, by=request.user)
+    except AffiliationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Vous n'êtes plus rattaché·e à %(name)s.")
+            % {"name": affiliation.collectivity.title},
+        )
+    return redirect("my_space")
+
+
+@login_required
+def affiliation_decisions(request):
+    """Requests to join the collectivities I represent (or all, for staff)."""
+    requests = list(pending_requests_for(request.user))
+    return render(
+        request,
+        "members/affiliation_decisions.html",
+        {"requests": requests, "refusal_form": RefusalForm()},
+    )
+
+
+@login_required
+@require_POST
+def affiliation_decide(request, affiliation_id, decision):
+    affiliation_id = _parse_id(affiliation_id)
+    affiliation = (
+        Affiliation.objects.select_related("collectivity", "user")
+        .filter(pk=affiliation_id)
+        .first()
+    )
+    # Someone who may not decide learns nothing, not even that the request exists.
+    if affiliation is None or not can_decide(request.user, affiliation.collectivity):
+        raise Http404
+    try:
+        if decision == "accepter":
+            affiliation_approve(affiliation_id=affiliation.pk, by=request.user)
+            messages.success(
+                request,
+                _("%(name)s est rattaché·e à %(collectivity)s.")
+                % {
+                    "name": affiliation.user,
+                    "collectivity": affiliation.collectivity.title,
+                },
+            )
+        elif decision == "refuser":
+            form = RefusalForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            affiliation_refuse(
+                affiliation_id=affiliation.pk, by=request.user, reason=reason
+            )
+            messages.success(
+                request,
+                _("La demande de %(name)s est refusée.") % {"name": affiliation.user},
+            )
+        else:
+            raise Http404
+    except AffiliationError as error:
+        messages.error(request, error.message)
+    return redirect("affiliation_decisions")
+
+
+@login_required
+def personal_data_download(request):
+    data = personal_data_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"retex-mes-donnees-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request):
+    form = AccountDeletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        account_delete(user=user)
+        messages.success(
+            request, _("Votre compte et vos données personnelles sont supprimés.")
+        )
+        return redirect("/")
+    return render(request, "members/account_delete.html", {"form": form})

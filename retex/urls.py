@@ -8,7 +8,6 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
-from members import views as members_views
 from retex.health import healthz
 from retex.views import robots_txt
 from search import views as search_views
@@ -25,7 +24,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
-    path("mon-espace/", members_views.my_space, name="my_space"),
+    path("mon-espace/", include("members.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
     path("ressources/flux.xml", KnowledgeRssFeed(), name="knowledge_feed_rss"),
     path("ressources/atom.xml", KnowledgeAtomFeed(), name="knowledge_feed_atom"),

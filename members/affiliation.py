@@ -1,0 +1,340 @@
+"""Joining a collectivity ("rattachement"): the rules, in one place.
+
+Views, the admin, commands and tasks call these functions; each owns its
+transaction and locks the rows it decides on, so a double submit or two
+representatives clicking at once decide only once.
+
+- A person with a verified address asks to join a collectivity. If the address's
+  domain is one the collectivity owns, the request is approved at once;
+  otherwise its representatives (or the association's staff) decide, and the
+  person is told by email.
+- A person is a *member* while an approved affiliation ties them to an active
+  member collectivity; the "Membres" group mirrors that so that Wagtail's view
+  restrictions apply it everywhere, and is updated in the same transaction as
+  any change that affects it: losing membership takes access away at once.
+"""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.models import (
+    OPEN_AFFILIATION_STATUSES,
+    Affiliation,
+    AffiliationRole,
+    AffiliationStatus,
+    CollectivityPage,
+    MembershipStatus,
+    User,
+)
+from retex.tasks import enqueue_after_commit, send_email
+from retex.visibility import MEMBERS_GROUP
+
+
+class AffiliationError(Exception):
+    """A request the rules refuse; its message is shown to the person (French)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Reads -------------------------------------------------------------------------
+
+
+def verified_email(user: User) -> str | None:
+    """The person's primary verified address, if any."""
+    address = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .order_by("-primary")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return address.lower() if address else None
+
+
+def open_affiliation(user: User) -> Affiliation | None:
+    return (
+        Affiliation.objects.filter(user=user, status__in=OPEN_AFFILIATION_STATUSES)
+        .select_related("collectivity")
+        .first()
+    )
+
+
+def is_member(user: User) -> bool:
+    """The rule itself: approved and attached to an active member collectivity."""
+    if not user.is_authenticated:
+        return False
+    return Affiliation.objects.filter(
+        user=user,
+        status=AffiliationStatus.APPROVED,
+        collectivity__live=True,
+        collectivity__membership_status=MembershipStatus.ACTIVE,
+    ).exists()
+
+
+def represented_collectivities(user: User):
+    """Collectivities this person represents (approved representative)."""
+    return CollectivityPage.objects.filter(
+        affiliations__user=user,
+        affiliations__status=AffiliationStatus.APPROVED,
+        affiliations__role=AffiliationRole.REPRESENTATIVE,
+    )
+
+
+def can_decide(user: User, collectivity: CollectivityPage) -> bool:
+    """Whether this person may approve or refuse requests to join `collectivity`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("members.manage_membership"):
+        return True
+    return represented_collectivities(user).filter(pk=collectivity.pk).exists()
+
+
+def pending_requests_for(user: User):
+    """Requests waiting for this person's decision."""
+    requests = Affiliation.objects.filter(status=AffiliationStatus.PENDING)
+    if not (user.is_superuser or user.has_perm("members.manage_membership")):
+        requests = requests.filter(
+            collectivity__in=represented_collectivities(user).values("pk")
+        )
+    return requests.select_related("user", "collectivity").order_by("requested_at")
+
+
+# --- Writes ------------------------------------------------------------------------
+
+
+def affiliation_request(
+    *, user: User, collectivity: CollectivityPage, message: str = ""
+) -> Affiliation:
+    """Ask to join `collectivity`; approved at once when the email domain matches."""
+    email = verified_email(user)
+    if email is None:
+        raise AffiliationError(
+            gettext_lazy("Vérifiez d'abord votre adresse électronique.")
+        )
+    if not collectivity.live:
+        raise AffiliationError(gettext_lazy("Cette collectivité n'existe pas."))
+    domain = email.rsplit("@", 1)[-1]
+    automatic = domain in collectivity.email_domain_list
+    try:
+        with transaction.atomic():
+            User.objects.select_for_update().get(pk=user.pk)
+            if open_affiliation(user) is not None:
+                raise AffiliationError(
+                    gettext_lazy(
+                        "Vous avez déjà une demande de rattachement en cours ou "
+                        "acceptée. Quittez-la d'abord pour en faire une autre."
+                    )
+                )
+            affiliation = Affiliation.objects.create(
+                user=user,
+                collectivity=collectivity,
+                message=message.strip()[:1000],
+                status=AffiliationStatus.APPROVED
+                if automatic
+                else AffiliationStatus.PENDING,
+                decided_at=timezone.now() if automatic else None,
+            )
+            if automatic:
+                sync_member_group(user)
+                _notify_requester(affiliation)
+            else:
+                _notify_deciders(affiliation)
+    except IntegrityError:
+        # Two requests at the same instant: the database kept one.
+        raise AffiliationError(
+            gettext_lazy("Vous avez déjà une demande de rattachement en cours.")
+        ) from None
+    return affiliation
+
+
+def _decide(
+    *, affiliation_id: int, by: User, status: str, reason: str = ""
+) -> Affiliation:
+    with transaction.atomic():
+        affiliation = (
+            Affiliation.objects.select_for_update()
+            .select_related("collectivity", "user")
+            .get(pk=affiliation_id)
+        )
+        if not can_decide(by, affiliation.collectivity):
+            raise AffiliationError(
+                gettext_lazy(
+                    "Vous ne pouvez pas décider des rattachements à cette collectivité."
+                )
+            )
+        if affiliation.status != AffiliationStatus.PENDING:
+            raise AffiliationError(gettext_lazy("Cette demande a déjà été traitée."))
+        affiliation.status = status
+        affiliation.decided_at = timezone.now()
+        affiliation.decided_by = by
+        affiliation.refusal_reason = reason.strip()[:1000]
+        affiliation.save()
+        sync_member_group(affiliation.user)
+        _notify_requester(affiliation)
+    return affiliation
+
+
+def affiliation_approve(*, affiliation_id: int, by: User) -> Affiliation:
+    return _decide(
+        affiliation_id=affiliation_id, by=by, status=AffiliationStatus.APPROVED
+    )
+
+
+def affiliation_refuse(
+    *, affiliation_id: int, by: User, reason: str = ""
+) -> Affiliation:
+    return _decide(
+        affiliation_id=affiliation_id,
+        by=by,
+        status=AffiliationStatus.REFUSED,
+        reason=reason,
+    )
+
+
+def affiliation_end(*, affiliation_id: int, by: User) -> Affiliation:
+    """Leave a collectivity (the person) or remove someone (staff, representative)."""
+    with transaction.atomic():
+        affiliation = (
+            Affiliation.objects.select_for_update()
+            .select_related("collectivity", "user")
+            .get(pk=affiliation_id)
+        )
+        if by.pk != affiliation.user_id and not can_decide(
+            by, affiliation.collectivity
+        ):
+            raise AffiliationError(
+                gettext_lazy("Vous ne pouvez pas mettre fin à ce rattachement.")
+            )
+        if affiliation.status not in OPEN_AFFILIATION_STATUSES:
+            raise AffiliationError(gettext_lazy("Ce rattachement est déjà terminé."))
+        affiliation.status = AffiliationStatus.ENDED
+        affiliation.decided_at = timezone.now()
+        affiliation.decided_by = by
+        affiliation.save()
+        sync_member_group(affiliation.user)
+        if affiliation.role == AffiliationRole.REPRESENTATIVE:
+            from members.permissions import sync_representative_permissions
+
+            sync_representative_permissions(affiliation.collectivity)
+    return affiliation
+
+
+def affiliation_set_role(*, affiliation_id: int, role: str, by: User) -> Affiliation:
+    """Make someone a representative of their collectivity, or a plain member again.
+
+    Staff only: representatives speak for their collectivity and edit its profile.
+    """
+    if not (by.is_superuser or by.has_perm("members.manage_membership")):
+        raise AffiliationError(
+            gettext_lazy(
+                "Seule l'équipe de l'association peut nommer des représentants."
+            )
+        )
+    with transaction.atomic():
+        affiliation = Affiliation.objects.select_for_update().get(pk=affiliation_id)
+        if affiliation.status != AffiliationStatus.APPROVED:
+            raise AffiliationError(
+                gettext_lazy("Seule une personne rattachée peut être représentante.")
+            )
+        affiliation.role = role
+        affiliation.save(update_fields=["role"])
+    from members.permissions import sync_representative_permissions
+
+    sync_representative_permissions(affiliation.collectivity)
+    return affiliation
+
+
+def sync_member_group(user: User) -> bool:
+    """Put the person in the "Membres" group exactly when they are a member."""
+    group, _created = Group.objects.get_or_create(name=MEMBERS_GROUP)
+    member = is_member(user)
+    if member:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    for cached in (
+        "_retex_group_ids",
+        "_retex_is_member",
+        "_retex_failed_restrictions",
+    ):
+        user.__dict__.pop(cached, None)
+    return member
+
+
+def sync_collectivity_members(collectivity: CollectivityPage) -> None:
+    """After a collectivity's status or publication changed: update its people."""
+    users = User.objects.filter(
+        affiliations__collectivity=collectivity,
+        affiliations__status=AffiliationStatus.APPROVED,
+    ).distinct()
+    for user in users:
+        sync_member_group(user)
+
+
+# --- Notifications -----------------------------------------------------------------
+
+
+def _notify_requester(affiliation: Affiliation) -> None:
+    context = {"affiliation": affiliation, "collectivity": affiliation.collectivity}
+    if affiliation.status == AffiliationStatus.APPROVED:
+        subject = _("Votre rattachement à %(name)s est accepté") % {
+            "name": affiliation.collectivity.title
+        }
+    else:
+        subject = _("Votre demande de rattachement à %(name)s") % {
+            "name": affiliation.collectivity.title
+        }
+    enqueue_after_commit(
+        send_email,
+        subject=f"[Retex] {subject}",
+        body=render_to_string(
+            "members/email/affiliation_decided.txt", _email_context(context)
+        ),
+        to=[affiliation.user.email],
+    )
+
+
+def _notify_deciders(affiliation: Affiliation) -> None:
+    recipients = sorted(
+        set(
+            User.objects.filter(
+                affiliations__collectivity=affiliation.collectivity,
+                affiliations__status=AffiliationStatus.APPROVED,
+                affiliations__role=AffiliationRole.REPRESENTATIVE,
+                is_active=True,
+            ).values_list("email", flat=True)
+        )
+    )
+    if not recipients:
+        # Nobody represents the collectivity yet: the association decides.
+        recipients = sorted(
+            set(
+                User.objects.filter(is_active=True, is_superuser=True).values_list(
+                    "email", flat=True
+                )
+            )
+        )
+    subject = "[Retex] " + _("Demande de rattachement à %(name)s") % {
+        "name": affiliation.collectivity.title
+    }
+    body = render_to_string(
+        "members/email/affiliation_requested.txt",
+        _email_context(
+            {"affiliation": affiliation, "collectivity": affiliation.collectivity}
+        ),
+    )
+    # One email each: representatives do not learn each other's addresses.
+    for recipient in recipients:
+        enqueue_after_commit(send_email, subject=subject, body=body, to=[recipient])
+
+
+def _email_context(context: dict) -> dict:
+    from django.conf import settings
+
+    return {**context, "base_url": settings.BASE_URL}
