@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import CollectivityPage, User
+from members.models import CollectivityKind, CollectivityPage, User
+from members.selectors import POPULATION_BANDS
+from members.territories import Region
+from retex.models import Theme
 
 
 class ProfileForm(forms.ModelForm):
@@ -62,3 +65,60 @@ class AccountDeletionForm(forms.Form):
                 _("Saisissez SUPPRIMER pour confirmer la suppression de votre compte.")
             )
         return value
+
+
+class DirectoryFilterForm(forms.Form):
+    """Filters of `/membres/`; invalid values are reported and ignored."""
+
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+    region = forms.ChoiceField(label=_("Région"), required=False)
+    population = forms.ChoiceField(label=_("Population"), required=False)
+    theme = forms.ModelChoiceField(
+        label=_("Thème"),
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": _("Ce thème n'existe pas.")},
+    )
+    roadmap = forms.ChoiceField(label=_("Feuille de route numérique"), required=False)
+
+    def __init__(self, *args, counts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        counts = counts or {}
+
+        def with_counts(name, choices, everything):
+            numbers = counts.get(name, {})
+            return [("", everything)] + [
+                (value, f"{label} ({numbers.get(value, 0)})")
+                for value, label in choices
+            ]
+
+        self.fields["kind"].choices = with_counts(
+            "kind", CollectivityKind.choices, _("Tous")
+        )
+        self.fields["region"].choices = with_counts(
+            "region", Region.choices, _("Toutes")
+        )
+        self.fields["population"].choices = with_counts(
+            "population",
+            [(slug, label) for slug, label, *_rest in POPULATION_BANDS],
+            _("Toutes"),
+        )
+        self.fields["roadmap"].choices = with_counts(
+            "roadmap", [("oui", _("Adoptée")), ("non", _("Pas encore"))], _("Toutes")
+        )
+        theme_counts = counts.get("theme", {})
+        self.fields["theme"].empty_label = _("Tous")
+        self.fields["theme"].label_from_instance = lambda theme: (
+            f"{theme.name} ({theme_counts.get(theme.slug, 0)})"
+        )
+        for name, field in self.fields.items():
+            field.widget.attrs["id"] = f"filtre-{name}"
+
+    def valid_filters(self) -> dict:
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and name not in self.errors
+        }

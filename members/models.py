@@ -24,8 +24,7 @@ from wagtail.search import index
 
 from members.territories import Region, clean_email_domains, department_region
 from retex.blocks import RICH_TEXT_FEATURES
-from retex.pagination import paginate
-from retex.visibility import pages_visible_to
+from retex.visibility import pages_visible_to, user_is_member
 
 
 class UserManager(BaseUserManager):
@@ -106,11 +105,10 @@ class MemberIndexPage(Page):
         verbose_name_plural = _("annuaires des membres")
 
     def get_context(self, request, *args, **kwargs):
+        from members.directory import directory_context
+
         context = super().get_context(request, *args, **kwargs)
-        pages = pages_visible_to(
-            CollectivityPage.objects.child_of(self), user=request.user
-        )
-        context["items"] = paginate(request, pages.order_by("title"))
+        context.update(directory_context(request))
         return context
 
 
@@ -264,6 +262,12 @@ class CollectivityPage(Page):
             ("manage_membership", _("Peut gérer l'adhésion des collectivités")),
         ]
 
+    def clean_fields(self, exclude=None):
+        # "212 201 131" is how people write a SIREN: store it compact.
+        if self.siren:
+            self.siren = siren.compact(self.siren)
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -295,6 +299,20 @@ class CollectivityPage(Page):
             errors["email_domains"] = error.messages
         if errors:
             raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge.models import PracticePage
+        from members.selectors import comparable_collectivities
+
+        context = super().get_context(request, *args, **kwargs)
+        context["can_see_contacts"] = user_is_member(request.user)
+        context["practices"] = list(
+            pages_visible_to(PracticePage.objects.all(), user=request.user)
+            .filter(collectivity=self)
+            .order_by("-publication_date")
+        )
+        context["comparables"] = comparable_collectivities(self, user=request.user)
+        return context
 
     @property
     def email_domain_list(self) -> list[str]:

@@ -1,6 +1,20 @@
-from django.db.models import Count, Sum
+"""Reads of the members app: the directory, comparable collectivities, figures."""
 
+import math
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from knowledge.models import PracticePage
 from members.models import CollectivityPage, MembershipStatus
+from retex.visibility import pages_visible_to
+
+POPULATION_BANDS = [
+    ("moins-3500", "Moins de 3 500 habitants", 0, 3_500),
+    ("3500-20000", "De 3 500 à 20 000 habitants", 3_500, 20_000),
+    ("20000-100000", "De 20 000 à 100 000 habitants", 20_000, 100_000),
+    ("100000-500000", "De 100 000 à 500 000 habitants", 100_000, 500_000),
+    ("plus-500000", "Plus de 500 000 habitants", 500_000, None),
+]
 
 
 def member_stats() -> dict:
@@ -14,3 +28,133 @@ def member_stats() -> dict:
             regions=Count("region", distinct=True),
         )
     )
+
+
+def population_band_q(band: str) -> Q:
+    for slug, _label, low, high in POPULATION_BANDS:
+        if slug == band:
+            q = Q(population__gte=low)
+            if high is not None:
+                q &= Q(population__lt=high)
+            return q
+    return Q(pk__in=[])
+
+
+def directory_queryset(*, user, filters: dict, exclude: str | None = None):
+    """Collectivities of the directory matching `filters` (but `exclude`, for the
+    counts of that filter's own options)."""
+    pages = pages_visible_to(CollectivityPage.objects.all(), user=user)
+    for name, value in filters.items():
+        if name == exclude or value in (None, ""):
+            continue
+        if name == "kind":
+            pages = pages.filter(kind=value)
+        elif name == "region":
+            pages = pages.filter(region=value)
+        elif name == "population":
+            pages = pages.filter(population_band_q(value))
+        elif name == "theme":
+            pages = pages.filter(themes=value)
+        elif name == "roadmap":
+            pages = pages.filter(roadmap_adopted=value == "oui")
+        elif name == "status":
+            pages = pages.filter(membership_status=value)
+    return pages
+
+
+def directory_listing(*, user, filters: dict):
+    return (
+        directory_queryset(user=user, filters=filters)
+        .select_related("logo")
+        .prefetch_related("themes")
+        .order_by("title", "pk")
+    )
+
+
+def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
+    """For each filter, how many collectivities each option would give, the other
+    filters applied: one grouped query per filter, whatever the directory size."""
+    counts = {}
+    for name, field in [("kind", "kind"), ("region", "region")]:
+        rows = (
+            directory_queryset(user=user, filters=filters, exclude=name)
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk", distinct=True))
+        )
+        counts[name] = {row[field]: row["n"] for row in rows}
+    theme_rows = (
+        directory_queryset(user=user, filters=filters, exclude="theme")
+        .order_by()
+        .values("themes__slug")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts["theme"] = {
+        r["themes__slug"]: r["n"] for r in theme_rows if r["themes__slug"]
+    }
+    roadmap_rows = (
+        directory_queryset(user=user, filters=filters, exclude="roadmap")
+        .order_by()
+        .values("roadmap_adopted")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts["roadmap"] = {
+        ("oui" if r["roadmap_adopted"] else "non"): r["n"] for r in roadmap_rows
+    }
+    base = directory_queryset(user=user, filters=filters, exclude="population")
+    band_counts = base.order_by().aggregate(
+        **{
+            slug: Count("pk", filter=population_band_q(slug), distinct=True)
+            for slug, *_rest in POPULATION_BANDS
+        }
+    )
+    counts["population"] = band_counts
+    return counts
+
+
+def comparable_collectivities(collectivity: CollectivityPage, *, user, limit: int = 4):
+    """The members most like this one: same kind, similar population, shared
+    themes; with their published practices. How a member finds who has already
+    done what it plans."""
+    theme_ids = set(collectivity.themes.values_list("pk", flat=True))
+    candidates = (
+        pages_visible_to(
+            CollectivityPage.objects.exclude(pk=collectivity.pk), user=user
+        )
+        .filter(membership_status=MembershipStatus.ACTIVE)
+        .annotate(
+            shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
+        )
+    )
+    population = collectivity.population
+    if population:
+        candidates = candidates.filter(
+            Q(kind=collectivity.kind)
+            | Q(population__gte=population // 4, population__lte=population * 4)
+        )
+    else:
+        candidates = candidates.filter(kind=collectivity.kind)
+
+    def score(other) -> float:
+        value = 3.0 if other.kind == collectivity.kind else 0.0
+        if population and other.population:
+            distance = abs(math.log10(other.population / population))
+            value += max(0.0, 2.0 - 2.0 * distance)
+        return value + other.shared_themes
+
+    ranked = sorted(candidates[:300], key=lambda other: (-score(other), other.title))
+    chosen = ranked[:limit]
+    practices = pages_visible_to(PracticePage.objects.all(), user=user).filter(
+        collectivity__in=[c.pk for c in chosen]
+    )
+    prefetched = CollectivityPage.objects.filter(
+        pk__in=[c.pk for c in chosen]
+    ).prefetch_related(
+        Prefetch(
+            "practices",
+            queryset=practices.order_by("-publication_date"),
+            to_attr="published_practices",
+        )
+    )
+    by_pk = {c.pk: c for c in prefetched}
+    return [by_pk[c.pk] for c in chosen if c.pk in by_pk]

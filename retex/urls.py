@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
+from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
 from retex.views import robots_txt
 from search import views as search_views
@@ -27,6 +28,8 @@ urlpatterns = [
     path("mon-espace/", include("members.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
     path("ressources/flux.xml", KnowledgeRssFeed(), name="knowledge_feed_rss"),
+    path("membres/export.csv", directory_export_csv, name="directory_export_csv"),
+    path("membres/export.json", directory_export_json, name="directory_export_json"),
     path("ressources/atom.xml", KnowledgeAtomFeed(), name="knowledge_feed_atom"),
     path("recherche/", search_views.search_page, name="search"),
 ]

@@ -1,0 +1,119 @@
+"""The member directory `/membres/` and its open-data export."""
+
+import csv
+import json
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from members.forms import DirectoryFilterForm
+from members.selectors import directory_counts, directory_listing
+from retex.pagination import paginate
+
+PAGE_SIZE = 24
+
+# The public fields of the open-data export (no contacts, no email domains).
+EXPORT_FIELDS = [
+    "nom",
+    "type",
+    "siren",
+    "code_insee",
+    "region",
+    "departement",
+    "population",
+    "nombre_communes",
+    "site_internet",
+    "feuille_de_route_adoptee",
+    "feuille_de_route_date",
+    "themes",
+    "adhesion",
+    "membre_depuis",
+    "url",
+]
+
+
+def directory_context(request) -> dict:
+    probe = DirectoryFilterForm(request.GET or None)
+    filters = probe.valid_filters() if probe.is_bound else {}
+    counts = directory_counts(user=request.user, filters=filters)
+    form = DirectoryFilterForm(request.GET or None, counts=counts)
+    if form.is_bound:
+        form.is_valid()
+    kept = QueryDict(mutable=True)
+    for name in filters:
+        kept[name] = request.GET.get(name)
+    return {
+        "filter_form": form,
+        "items": paginate(
+            request,
+            directory_listing(user=request.user, filters=filters),
+            per_page=PAGE_SIZE,
+        ),
+        "filtered": bool(filters),
+        "extra_query": kept.urlencode(),
+    }
+
+
+def export_rows(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.valid_filters() if form.is_bound else {}
+    # Open data: what anybody may see, whoever asks.
+    pages = directory_listing(user=AnonymousUser(), filters=filters)
+    for page in pages:
+        yield {
+            "nom": page.title,
+            "type": page.get_kind_display(),
+            "siren": page.siren,
+            "code_insee": page.insee_code,
+            "region": page.get_region_display(),
+            "departement": page.department,
+            "population": page.population,
+            "nombre_communes": page.commune_count,
+            "site_internet": page.website,
+            "feuille_de_route_adoptee": page.roadmap_adopted,
+            "feuille_de_route_date": page.roadmap_date.isoformat()
+            if page.roadmap_date
+            else None,
+            "themes": [theme.name for theme in page.themes.all()],
+            "adhesion": page.get_membership_status_display(),
+            "membre_depuis": page.member_since.isoformat()
+            if page.member_since
+            else None,
+            "url": page.get_full_url(request),
+        }
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def directory_export_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="retex-membres-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    response.write("\ufeff")  # Lets spreadsheet software detect UTF-8.
+    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS, delimiter=";")
+    writer.writeheader()
+    for row in export_rows(request):
+        writer.writerow({**row, "themes": ", ".join(row["themes"])})
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def directory_export_json(request):
+    rows = list(export_rows(request))
+    return HttpResponse(
+        json.dumps(
+            {
+                "licence": "Licence Ouverte / Open Licence 2.0",
+                "count": len(rows),
+                "collectivites": rows,
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        content_type="application/json; charset=utf-8",
+    )
