@@ -116,3 +116,11 @@ class EventPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = EventPage
+
+
+def give_mfa(user):
+    """Set up an authenticator app for `user`, as staff must before using the admin."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
