@@ -35,7 +35,8 @@ def representatives_only_propose_practices(request, parent_page, page_class):
         messages.error(
             request,
             _(
-                "En tant que représentant·e, vous pouvez proposer des retours d'expérience."
+                "En tant que représentant·e, vous pouvez proposer des retours "
+                "d'expérience."
             ),
         )
         return redirect("wagtailadmin_explore", parent_page.pk)
