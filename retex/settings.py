@@ -50,6 +50,7 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 INSTALLED_APPS = [
     # Our apps first so that their templates override third-party ones.
     "retex",
+    "territories",
     "members",
     "knowledge",
     "events",
