@@ -302,6 +302,7 @@ class CollectivityPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from knowledge.models import PracticePage
+        from members.referential import intercommunality_of
         from members.selectors import comparable_collectivities
 
         context = super().get_context(request, *args, **kwargs)
@@ -312,6 +313,7 @@ class CollectivityPage(Page):
             .order_by("-publication_date")
         )
         context["comparables"] = comparable_collectivities(self, user=request.user)
+        context["intercommunality"] = intercommunality_of(self)
         return context
 
     @property

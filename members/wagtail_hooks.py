@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from members.admin_views import new_collectivity_from_territory
 from members.affiliation import affiliation_set_role
 from members.models import Affiliation, AffiliationRole, AffiliationStatus
 
@@ -95,3 +98,34 @@ class AffiliationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_affiliation_viewset():
     return AffiliationViewSet("affiliations")
+
+
+@hooks.register("register_admin_urls")
+def register_new_collectivity_url():
+    return [
+        path(
+            "membres/nouvelle-collectivite/",
+            new_collectivity_from_territory,
+            name="members_new_from_territory",
+        )
+    ]
+
+
+class NewCollectivityMenuItem(MenuItem):
+    def is_shown(self, request):
+        from members.models import MemberIndexPage
+
+        index = MemberIndexPage.objects.first()
+        return bool(
+            index and index.permissions_for_user(request.user).can_add_subpage()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_new_collectivity_menu_item():
+    return NewCollectivityMenuItem(
+        gettext_lazy("Nouvelle collectivité"),
+        reverse("members_new_from_territory"),
+        icon_name="site",
+        order=205,
+    )
