@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import CollectivityPage, MemberIndexPage
+from members.models import MemberIndexPage
 from members.referential import collectivity_create_from_territory
 from territories.models import TerritoryKind
 from territories.selectors import territory_search
@@ -65,8 +66,10 @@ def new_collectivity_from_territory(request):
             "form": form,
             "results": results,
             "index": index,
-            "page_type_add_url": f"/admin/pages/add/members/collectivitypage/{index.pk}/",
-            "existing": CollectivityPage.objects.count(),
+            "page_type_add_url": reverse(
+                "wagtailadmin_pages:add",
+                args=("members", "collectivitypage", index.pk),
+            ),
             "header_title": _("Nouvelle collectivité depuis le référentiel"),
         },
     )
