@@ -6,3 +6,6 @@ class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Ressources")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from knowledge import signals  # noqa: F401

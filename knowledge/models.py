@@ -442,3 +442,25 @@ class PracticePage(KnowledgePage):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+
+class DocumentText(models.Model):
+    """The text inside an uploaded document, extracted in the background so that
+    search can find what a feuille de route PDF says."""
+
+    document = models.OneToOneField(
+        get_document_model_string(),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="extracted_text",
+    )
+    text = models.TextField(_("texte extrait"), blank=True)
+    file_hash = models.CharField(max_length=40, blank=True)
+    extracted_at = models.DateTimeField(_("extrait le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("texte d'un document")
+        verbose_name_plural = _("textes des documents")
+
+    def __str__(self):
+        return str(self.document)
