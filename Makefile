@@ -29,6 +29,7 @@ install: $(STAMP)
 # The worker runs the background tasks (emails, indexing); both stop together.
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py demo_admin
 	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
