@@ -1,14 +1,21 @@
 """Trainings, round tables, webinars and the congress."""
 
+import re
+
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from members.territories import Region
 from retex.blocks import RICH_TEXT_FEATURES, BodyBlock
 from retex.pagination import paginate
 from retex.visibility import pages_visible_to
@@ -49,34 +56,132 @@ class EventKind(models.TextChoices):
     CONGRESS = "congres", _("Congrès")
 
 
+class Audience(models.TextChoices):
+    ELECTED = "elus", _("Élus")
+    AGENTS = "agents", _("Agents")
+    COMPANIES = "entreprises", _("Entreprises")
+    EVERYONE = "tous", _("Tous publics")
+
+
 class EventPage(Page):
-    """One event of the agenda. Registration comes with the events issue."""
+    """One event of the agenda, with its sessions and its registration settings.
+
+    `start` and `end` are the first session's start and the last session's end,
+    kept on the page so the agenda can sort and filter without a join.
+    """
 
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
     lead = models.TextField(_("chapô"), max_length=600)
-    start = models.DateTimeField(_("début"))
-    end = models.DateTimeField(_("fin"))
+    themes = ParentalManyToManyField(
+        "retex.Theme", verbose_name=_("thèmes"), blank=True, related_name="+"
+    )
+    audience = models.CharField(
+        _("public"), max_length=12, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    start = models.DateTimeField(_("début"), db_index=True)
+    end = models.DateTimeField(_("fin"), db_index=True)
     online = models.BooleanField(_("en ligne"), default=False)
+    online_link = models.URLField(
+        _("lien de connexion"),
+        blank=True,
+        help_text=_(
+            "Montré aux seuls participants confirmés (page, courriel, Mon espace)."
+        ),
+    )
     venue = models.CharField(_("lieu"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
+    region = models.CharField(
+        _("région"), max_length=2, choices=Region.choices, blank=True
+    )
+    speakers = models.TextField(_("intervenants"), blank=True, max_length=2000)
+    partners = models.TextField(_("partenaires"), blank=True, max_length=1000)
+    price_info = models.CharField(
+        _("tarif"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : gratuit pour les membres."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("nombre de places"), null=True, blank=True, help_text=_("Vide : illimité.")
+    )
+    waitlist_enabled = models.BooleanField(_("liste d'attente"), default=True)
+    seats_per_collectivity = models.PositiveSmallIntegerField(
+        _("places par collectivité"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : pas de limite par collectivité."),
+    )
+    registration_opens = models.DateTimeField(
+        _("ouverture des inscriptions"), null=True, blank=True
+    )
+    registration_closes = models.DateTimeField(
+        _("clôture des inscriptions"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : jusqu'au début de l'événement."),
+    )
+    cancellation_deadline = models.DateTimeField(
+        _("date limite de désinscription"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : jusqu'au début de l'événement."),
+    )
+    members_only = models.BooleanField(
+        _("inscription réservée aux membres"), default=False
+    )
+    registration_enabled = models.BooleanField(_("inscriptions en ligne"), default=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled = models.BooleanField(_("événement annulé"), default=False)
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("audience")]),
         FieldPanel("lead"),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading=_("Dates")),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("sessions", label=_("Séances"), min_num=1),
         MultiFieldPanel(
-            [FieldPanel("online"), FieldPanel("venue"), FieldPanel("city")],
+            [
+                FieldPanel("online"),
+                FieldPanel("online_link"),
+                FieldPanel("venue"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldPanel("region"),
+            ],
             heading=_("Lieu"),
         ),
         FieldPanel("body"),
+        FieldPanel("speakers"),
+        FieldPanel("partners"),
+        FieldPanel("price_info"),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_enabled"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("waitlist_enabled")]),
+                FieldPanel("seats_per_collectivity"),
+                FieldPanel("members_only"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("registration_opens"),
+                        FieldPanel("registration_closes"),
+                    ]
+                ),
+                FieldPanel("cancellation_deadline"),
+                FieldPanel("cancelled"),
+            ],
+            heading=_("Inscriptions"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("lead"),
         index.SearchField("body"),
+        index.SearchField("speakers"),
         index.FilterField("start"),
+        index.FilterField("kind"),
     ]
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
@@ -85,11 +190,170 @@ class EventPage(Page):
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
 
+    def _session_bounds(self):
+        sessions = [s for s in self.sessions.all() if s.start and s.end]
+        if not sessions:
+            return None
+        return min(s.start for s in sessions), max(s.end for s in sessions)
+
     def clean(self):
+        bounds = self._session_bounds()
+        if bounds:
+            self.start, self.end = bounds
         super().clean()
-        if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("La fin doit être après le début.")})
+        errors = {}
+        if not self.start or not self.end:
+            errors["start"] = _("Indiquez au moins une séance.")
+        elif self.end < self.start:
+            errors["end"] = _("La fin doit être après le début.")
         if not self.online and not self.city:
-            raise ValidationError(
-                {"city": _("Indiquez la ville, ou cochez « en ligne ».")}
+            errors["city"] = _("Indiquez la ville, ou cochez « en ligne ».")
+        if self.postcode and not re.fullmatch(r"\d{5}", self.postcode):
+            errors["postcode"] = _("Le code postal compte 5 chiffres.")
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes <= self.registration_opens
+        ):
+            errors["registration_closes"] = _(
+                "La clôture des inscriptions doit suivre leur ouverture."
             )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        bounds = self._session_bounds()
+        if bounds:
+            self.start, self.end = bounds
+        super().save(*args, **kwargs)
+
+    @property
+    def ical_uid(self) -> str:
+        """One event, one UID everywhere: feeds, downloads and email attachments."""
+        return f"{self.translation_key}@retex"
+
+    def get_context(self, request, *args, **kwargs):
+        from events.views import event_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_page_context(request, self))
+        return context
+
+    def route(self, request, path_components):
+        # `inscription/` and `desinscription/` after the event's URL.
+        if len(path_components) == 1 and path_components[0] in EVENT_ACTIONS:
+            if not self.live:
+                raise Http404
+            from wagtail.url_routing import RouteResult
+
+            return RouteResult(self, args=(path_components[0],))
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        if args and args[0] in EVENT_ACTIONS:
+            from events import views
+
+            return EVENT_ACTIONS[args[0]](views)(request, self)
+        return super().serve(request, *args, **kwargs)
+
+
+EVENT_ACTIONS = {
+    "inscription": lambda views: views.register,
+    "desinscription": lambda views: views.unregister,
+    "evenement.ics": lambda views: views.event_ics,
+}
+
+
+class EventSession(Orderable):
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"))
+    label = models.CharField(
+        _("intitulé"), max_length=200, blank=True, help_text=_("Par exemple : jour 1.")
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("label"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("La séance doit finir après son début.")})
+
+    @property
+    def hours(self) -> float:
+        return round((self.end - self.start).total_seconds() / 3600, 2)
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmee", _("Confirmée")
+    WAITLISTED = "attente", _("Liste d'attente")
+    CANCELLED = "annulee", _("Annulée")
+
+
+ACTIVE_REGISTRATION_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+class Registration(models.Model):
+    """One person's registration to one event (personal, even when a colleague
+    made it). Kept anonymously when the person deletes their account."""
+
+    event = models.ForeignKey(
+        EventPage, on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=RegistrationStatus.choices
+    )
+    collectivity = models.ForeignKey(
+        "members.CollectivityPage",
+        verbose_name=_("collectivité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(
+        _("inscrit le"), default=timezone.now, db_index=True
+    )
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("présent"), null=True, blank=True)
+    certificate_code = models.CharField(max_length=16, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=models.Q(status__in=ACTIVE_REGISTRATION_STATUSES),
+                name="one_active_registration_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status", "waitlisted_at"])]
+
+    def __str__(self):
+        return f"{self.user or _('compte supprimé')} — {self.event}"

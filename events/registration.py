@@ -1,0 +1,375 @@
+"""Registration rules: the one module views, the admin, commands and tasks call.
+
+Every change to an event's registrations locks the event's row first, then
+counts, then writes, all in one transaction: whatever arrives at once
+(registrations, cancellations, a capacity change), never more people are
+confirmed than there are seats, and the waitlist is promoted in order. On
+PostgreSQL the lock waits a bounded time and becomes a "busy, try again" message,
+never a hang; on SQLite, `IMMEDIATE` transactions queue the writers.
+
+Errors are `RegistrationError`s carrying a French message for the person.
+"""
+
+from django.db import OperationalError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import (
+    ACTIVE_REGISTRATION_STATUSES,
+    EventPage,
+    Registration,
+    RegistrationStatus,
+)
+from members.affiliation import is_member, open_affiliation, verified_email
+from members.models import AffiliationRole, AffiliationStatus
+
+LOCK_TIMEOUT = "5s"
+
+
+class RegistrationError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Reads -------------------------------------------------------------------------
+
+
+def registration_closes_at(event: EventPage):
+    """When registration closes: the set date, and never later than the start."""
+    if event.registration_closes:
+        return min(event.registration_closes, event.start)
+    return event.start
+
+
+def cancellation_deadline(event: EventPage):
+    if event.cancellation_deadline:
+        return min(event.cancellation_deadline, event.start)
+    return event.start
+
+
+def registration_is_open(event: EventPage, *, now=None) -> bool:
+    now = now or timezone.now()
+    if event.cancelled or not event.registration_enabled:
+        return False
+    if event.registration_opens and now < event.registration_opens:
+        return False
+    return now < registration_closes_at(event)
+
+
+def closed_reason(event: EventPage, *, now=None):
+    """Why nobody can register now, in French; None when registration is open."""
+    now = now or timezone.now()
+    if event.cancelled:
+        return _("Cet événement est annulé.")
+    if not event.registration_enabled:
+        return _("Cet événement ne prend pas d'inscription en ligne.")
+    if event.registration_opens and now < event.registration_opens:
+        return _("Les inscriptions ouvriront le %(date)s.") % {
+            "date": timezone.localtime(event.registration_opens).strftime(
+                "%d/%m/%Y à %Hh%M"
+            )
+        }
+    if now >= event.start:
+        return _("Cet événement a déjà commencé : les inscriptions sont closes.")
+    if now >= registration_closes_at(event):
+        return _("Les inscriptions sont closes.")
+    return None
+
+
+def counts(event: EventPage) -> dict:
+    row = Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    )
+    return row
+
+
+def seats_left(event: EventPage, *, confirmed: int | None = None) -> int | None:
+    """Free seats, or None when the event has no capacity limit."""
+    if event.capacity is None:
+        return None
+    if confirmed is None:
+        confirmed = counts(event)["confirmed"]
+    return max(0, event.capacity - confirmed)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=RegistrationStatus.WAITLISTED,
+    ).filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def active_registration(event: EventPage, user):
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(
+        event=event, user=user, status__in=ACTIVE_REGISTRATION_STATUSES
+    ).first()
+
+
+def can_manage(user, event: EventPage) -> bool:
+    """Organizers: people who may edit the event page in the admin."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return event.permissions_for_user(user).can_edit()
+
+
+def colleagues_for(user, event: EventPage):
+    """People a representative may register: approved members of the collectivity
+    they represent, not yet registered."""
+    from members.models import User
+
+    affiliation = open_affiliation(user) if user.is_authenticated else None
+    if (
+        affiliation is None
+        or affiliation.status != AffiliationStatus.APPROVED
+        or affiliation.role != AffiliationRole.REPRESENTATIVE
+    ):
+        return User.objects.none()
+    registered = Registration.objects.filter(
+        event=event, status__in=ACTIVE_REGISTRATION_STATUSES
+    ).values("user_id")
+    return (
+        User.objects.filter(
+            affiliations__collectivity=affiliation.collectivity,
+            affiliations__status=AffiliationStatus.APPROVED,
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .exclude(pk__in=registered)
+        .order_by("last_name", "first_name")
+    )
+
+
+# --- Writes ------------------------------------------------------------------------
+
+
+def _locked_event(event_id: int) -> EventPage:
+    """The event, its row locked until the transaction ends (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
+
+
+def _busy(error: OperationalError) -> RegistrationError:
+    return RegistrationError(
+        _(
+            "Beaucoup de personnes s'inscrivent en ce moment : réessayez dans un instant."
+        )
+    )
+
+
+def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, bool]:
+    """Register `user` (by themselves, or by `by`, a representative of their
+    collectivity). Returns (registration, created); registering twice returns the
+    existing registration, so a double submit registers once."""
+    by = by or user
+    if verified_email(user) is None:
+        raise RegistrationError(
+            _("Vérifiez votre adresse électronique pour vous inscrire.")
+        )
+    if (
+        by.pk != user.pk
+        and not colleagues_for(by, EventPage(pk=event_id)).filter(pk=user.pk).exists()
+    ):
+        existing = Registration.objects.filter(
+            event_id=event_id, user=user, status__in=ACTIVE_REGISTRATION_STATUSES
+        ).first()
+        if existing:
+            return existing, False
+        raise RegistrationError(
+            _("Vous ne pouvez inscrire que des collègues de votre collectivité.")
+        )
+    try:
+        with transaction.atomic():
+            event = _locked_event(event_id)
+            existing = Registration.objects.filter(
+                event=event, user=user, status__in=ACTIVE_REGISTRATION_STATUSES
+            ).first()
+            if existing:
+                return existing, False
+            if not event.live:
+                raise RegistrationError(_("Cet événement n'existe pas."))
+            reason = closed_reason(event)
+            if reason:
+                raise RegistrationError(reason)
+            if event.members_only and not is_member(user):
+                raise RegistrationError(
+                    _(
+                        "Cet événement est réservé aux membres du réseau : rattachez "
+                        "votre compte à votre collectivité adhérente."
+                    )
+                )
+            affiliation = open_affiliation(user)
+            collectivity = (
+                affiliation.collectivity
+                if affiliation and affiliation.status == AffiliationStatus.APPROVED
+                else None
+            )
+            if event.seats_per_collectivity and collectivity is not None:
+                taken = Registration.objects.filter(
+                    event=event,
+                    collectivity=collectivity,
+                    status__in=ACTIVE_REGISTRATION_STATUSES,
+                ).count()
+                if taken >= event.seats_per_collectivity:
+                    raise RegistrationError(
+                        _(
+                            "Votre collectivité a déjà %(count)s inscrit·e·s : c'est le "
+                            "maximum pour cet événement."
+                        )
+                        % {"count": taken}
+                    )
+            now = timezone.now()
+            left = seats_left(event)
+            if left is None or left > 0:
+                status = RegistrationStatus.CONFIRMED
+            elif event.waitlist_enabled:
+                status = RegistrationStatus.WAITLISTED
+            else:
+                raise RegistrationError(_("Cet événement est complet."))
+            registration = Registration.objects.create(
+                event=event,
+                user=user,
+                status=status,
+                collectivity=collectivity,
+                registered_by=by if by.pk != user.pk else None,
+                created_at=now,
+                confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+                waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
+            )
+            _notify(
+                registration, "confirmed" if status == "confirmee" else "waitlisted"
+            )
+            if by.pk != user.pk:
+                _notify(registration, "registered_by_colleague")
+    except OperationalError as error:
+        raise _busy(error) from error
+    return registration, True
+
+
+def registration_cancel(*, registration_id: int, by) -> Registration:
+    """Cancel a registration: the person before the deadline, or an organizer.
+    The freed seat goes to the first person waiting, while registration is open."""
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.select_related("event").get(
+                pk=registration_id
+            )
+            event = _locked_event(registration.event_id)
+            registration = Registration.objects.select_for_update().get(
+                pk=registration_id
+            )
+            organizer = can_manage(by, event)
+            if not organizer and registration.user_id != by.pk:
+                raise RegistrationError(_("Cette inscription n'est pas la vôtre."))
+            if registration.status == RegistrationStatus.CANCELLED:
+                return registration  # A double submit cancels once.
+            if not organizer and timezone.now() >= cancellation_deadline(event):
+                raise RegistrationError(
+                    _(
+                        "La date limite de désinscription est passée : prévenez "
+                        "l'équipe organisatrice."
+                    )
+                )
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = timezone.now()
+            registration.save(update_fields=["status", "cancelled_at"])
+            _notify(registration, "cancelled")
+            _promote_waitlisted(event)
+    except OperationalError as error:
+        raise _busy(error) from error
+    return registration
+
+
+def registration_promote(*, registration_id: int, by) -> Registration:
+    """An organizer gives a seat to someone waiting, even after registration closed
+    (a seat freed the day before is the organizer's call)."""
+    with transaction.atomic():
+        registration = Registration.objects.get(pk=registration_id)
+        event = _locked_event(registration.event_id)
+        if not can_manage(by, event):
+            raise RegistrationError(_("Seule l'équipe organisatrice peut faire cela."))
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if registration.status != RegistrationStatus.WAITLISTED:
+            raise RegistrationError(_("Cette personne n'est pas en liste d'attente."))
+        left = seats_left(event)
+        if left is not None and left <= 0:
+            raise RegistrationError(
+                _("Il n'y a plus de place : augmentez d'abord le nombre de places.")
+            )
+        _confirm(registration)
+    return registration
+
+
+def event_promote_waitlist(*, event_id: int) -> list[Registration]:
+    """After the capacity grew: confirm people waiting, in order, while seats
+    remain and registration is open."""
+    with transaction.atomic():
+        event = _locked_event(event_id)
+        return _promote_waitlisted(event)
+
+
+def _promote_waitlisted(event: EventPage) -> list[Registration]:
+    if not registration_is_open(event):
+        return []
+    promoted = []
+    left = seats_left(event)
+    waiting = (
+        Registration.objects.select_for_update()
+        .filter(event=event, status=RegistrationStatus.WAITLISTED)
+        .order_by("waitlisted_at", "pk")
+    )
+    for registration in waiting:
+        if left is not None and left <= 0:
+            break
+        _confirm(registration)
+        promoted.append(registration)
+        if left is not None:
+            left -= 1
+    return promoted
+
+
+def _confirm(registration: Registration) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["status", "confirmed_at"])
+    _notify(registration, "promoted")
+
+
+def registration_set_attendance(*, registration_id: int, attended: bool | None, by):
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("event")
+            .get(pk=registration_id)
+        )
+        if not can_manage(by, registration.event):
+            raise RegistrationError(_("Seule l'équipe organisatrice peut faire cela."))
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise RegistrationError(
+                _("Seule une inscription confirmée peut être pointée.")
+            )
+        registration.attended = attended
+        if attended and not registration.certificate_code:
+            from events.certificates import new_certificate_code
+
+            registration.certificate_code = new_certificate_code()
+        registration.save(update_fields=["attended", "certificate_code"])
+    return registration
+
+
+def _notify(registration: Registration, kind: str) -> None:
+    from events.notifications import notify_registration
+
+    notify_registration(registration, kind)

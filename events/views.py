@@ -1,0 +1,142 @@
+"""Event pages, registration and the agenda: thin views over `events.registration`."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+
+from events.calendar import event_calendar
+from events.models import RegistrationStatus
+from events.registration import (
+    RegistrationError,
+    active_registration,
+    cancellation_deadline,
+    closed_reason,
+    colleagues_for,
+    counts,
+    registration_cancel,
+    registration_create,
+    seats_left,
+    waitlist_position,
+)
+from members.affiliation import is_member, verified_email
+from retex.visibility import page_restrictions_failed
+
+
+def event_page_context(request, event) -> dict:
+    user = request.user
+    numbers = counts(event)
+    registration = active_registration(event, user)
+    context = {
+        "registration": registration,
+        "position": waitlist_position(registration) if registration else None,
+        "confirmed_count": numbers["confirmed"],
+        "waitlisted_count": numbers["waitlisted"],
+        "seats_left": seats_left(event, confirmed=numbers["confirmed"]),
+        "closed_reason": closed_reason(event),
+        "cancellation_deadline": cancellation_deadline(event),
+        "show_online_link": bool(
+            registration
+            and registration.status == RegistrationStatus.CONFIRMED
+            and event.online_link
+        ),
+        "needs_membership": event.members_only and not is_member(user),
+        "needs_verification": user.is_authenticated and verified_email(user) is None,
+        "colleagues": list(colleagues_for(user, event)[:200])
+        if user.is_authenticated
+        else [],
+    }
+    return context
+
+
+def _back(event):
+    return redirect(event.url)
+
+
+@csrf_protect
+def register(request, event):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.url)
+    if page_restrictions_failed(event, request.user):
+        raise Http404
+    target = request.user
+    colleague_id = request.POST.get("colleague")
+    if colleague_id:
+        target = (
+            colleagues_for(request.user, event).filter(pk=_int(colleague_id)).first()
+        )
+        if target is None:
+            messages.error(
+                request, _("Choisissez un ou une collègue de votre collectivité.")
+            )
+            return _back(event)
+    try:
+        registration, created = registration_create(
+            event_id=event.pk, user=target, by=request.user
+        )
+    except RegistrationError as error:
+        messages.error(request, error.message)
+        return _back(event)
+    if not created:
+        messages.info(request, _("Cette inscription est déjà enregistrée."))
+    elif target != request.user:
+        messages.success(
+            request,
+            _("%(name)s est inscrit·e ; un courriel l'en informe.") % {"name": target},
+        )
+    elif registration.status == RegistrationStatus.CONFIRMED:
+        messages.success(
+            request, _("Votre inscription est confirmée. Un courriel suit.")
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "L'événement est complet : vous êtes en liste d'attente (position %(n)s)."
+            )
+            % {"n": waitlist_position(registration)},
+        )
+    return _back(event)
+
+
+@csrf_protect
+def unregister(request, event):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.url)
+    registration = active_registration(event, request.user)
+    if registration is None:
+        messages.info(request, _("Vous n'êtes pas inscrit·e à cet événement."))
+        return _back(event)
+    try:
+        registration_cancel(registration_id=registration.pk, by=request.user)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Votre inscription est annulée."))
+    return _back(event)
+
+
+def event_ics(request, event):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if page_restrictions_failed(event, request.user):
+        raise Http404
+    response = HttpResponse(
+        event_calendar([event]).to_ical(), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def _int(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return -1
+    return number if 0 < number < 2**63 else -1

@@ -1,0 +1,196 @@
+"""Registration rules: seats, waitlist, cancellations, windows, members-only."""
+
+import datetime
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from events.models import RegistrationStatus
+from events.registration import (
+    RegistrationError,
+    event_promote_waitlist,
+    registration_cancel,
+    registration_create,
+    waitlist_position,
+)
+from tests.factories import EventPageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def person(email=None):
+    user = UserFactory(**({"email": email} if email else {}))
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    return user
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def training(section):
+    return EventPageFactory(
+        parent=section("evenements"), capacity=2, waitlist_enabled=True
+    )
+
+
+def register(event, user):
+    return registration_create(event_id=event.pk, user=user)[0]
+
+
+def test_seats_then_waitlist_in_order(training):
+    first, second, third, fourth = (person() for _ in range(4))
+    assert register(training, first).status == RegistrationStatus.CONFIRMED
+    assert register(training, second).status == RegistrationStatus.CONFIRMED
+    waiting = [register(training, third), register(training, fourth)]
+    assert [r.status for r in waiting] == [RegistrationStatus.WAITLISTED] * 2
+    assert [waitlist_position(r) for r in waiting] == [1, 2]
+
+
+def test_full_without_waitlist_is_refused(section):
+    event = EventPageFactory(
+        parent=section("evenements"), capacity=1, waitlist_enabled=False
+    )
+    register(event, person())
+    with pytest.raises(RegistrationError, match="complet"):
+        register(event, person())
+
+
+def test_registering_twice_registers_once(training):
+    user = person()
+    first, created = registration_create(event_id=training.pk, user=user)
+    again, created_again = registration_create(event_id=training.pk, user=user)
+    assert (created, created_again) == (True, False)
+    assert first.pk == again.pk
+    assert training.registrations.count() == 1
+
+
+def test_a_cancellation_promotes_the_first_waiting_who_is_told(training, committed):
+    confirmed = [person(), person()]
+    for user in confirmed:
+        register(training, user)
+    waiting_first = person("premier@ville.fr")
+    waiting_second = person("second@ville.fr")
+    first_wait = register(training, waiting_first)
+    register(training, waiting_second)
+    mail.outbox.clear()
+
+    committed(
+        registration_cancel,
+        registration_id=training.registrations.first().pk,
+        by=confirmed[0],
+    )
+
+    first_wait.refresh_from_db()
+    assert first_wait.status == RegistrationStatus.CONFIRMED
+    assert training.registrations.filter(status="confirmee").count() == 2
+    promoted_mail = [m for m in mail.outbox if m.to == ["premier@ville.fr"]]
+    assert promoted_mail and "Une place s'est libérée" in promoted_mail[0].subject
+    assert not [m for m in mail.outbox if m.to == ["second@ville.fr"]]
+
+
+def test_raising_capacity_promotes_people_in_order(training):
+    users = [person() for _ in range(5)]
+    registrations = [register(training, user) for user in users]
+    training.capacity = 4
+    training.save_revision().publish()
+    event_promote_waitlist(event_id=training.pk)
+    statuses = [training.registrations.get(pk=r.pk).status for r in registrations]
+    assert statuses == ["confirmee"] * 4 + ["attente"]
+
+
+def test_nobody_is_promoted_after_registration_closed(section):
+    soon = timezone.now() + datetime.timedelta(days=1)
+    event = EventPageFactory(
+        parent=section("evenements"),
+        capacity=1,
+        registration_closes=timezone.now() + datetime.timedelta(hours=1),
+        start=soon,
+        end=soon + datetime.timedelta(hours=2),
+    )
+    holder, waiting = person(), person()
+    held = register(event, holder)
+    wait = register(event, waiting)
+    event.registration_closes = timezone.now() - datetime.timedelta(minutes=1)
+    event.save_revision().publish()
+    registration_cancel(registration_id=held.pk, by=holder)
+    wait.refresh_from_db()
+    assert wait.status == RegistrationStatus.WAITLISTED
+
+
+@pytest.mark.parametrize(
+    ("settings_", "message"),
+    [
+        (
+            {"registration_opens": timezone.now() + datetime.timedelta(days=2)},
+            "ouvriront",
+        ),
+        (
+            {"registration_closes": timezone.now() - datetime.timedelta(days=1)},
+            "closes",
+        ),
+        ({"cancelled": True}, "annulé"),
+    ],
+)
+def test_registration_outside_its_window_is_refused(section, settings_, message):
+    event = EventPageFactory(parent=section("evenements"), **settings_)
+    with pytest.raises(RegistrationError, match=message):
+        register(event, person())
+
+
+def test_an_event_that_started_refuses_registrations(section):
+    start = timezone.now() - datetime.timedelta(hours=1)
+    event = EventPageFactory(
+        parent=section("evenements"),
+        start=start,
+        end=start + datetime.timedelta(hours=3),
+    )
+    with pytest.raises(RegistrationError, match="commencé"):
+        register(event, person())
+
+
+def test_an_unverified_address_cannot_register(training):
+    with pytest.raises(RegistrationError, match="Vérifiez"):
+        registration_create(event_id=training.pk, user=UserFactory())
+
+
+def test_members_only_events_need_a_member(section):
+    event = EventPageFactory(parent=section("evenements"), members_only=True)
+    with pytest.raises(RegistrationError, match="réservé aux membres"):
+        register(event, person())
+    member = person()
+    member.groups.add(Group.objects.get(name="Membres"))
+    # Membership is the affiliation rule, not the group alone.
+    with pytest.raises(RegistrationError):
+        register(event, member)
+
+
+def test_cancelling_after_the_deadline_is_refused_to_participants(section):
+    event = EventPageFactory(
+        parent=section("evenements"),
+        cancellation_deadline=timezone.now() + datetime.timedelta(seconds=1),
+    )
+    user = person()
+    registration = register(event, user)
+    event.cancellation_deadline = timezone.now() - datetime.timedelta(hours=1)
+    event.save_revision().publish()
+    with pytest.raises(RegistrationError, match="date limite"):
+        registration_cancel(registration_id=registration.pk, by=user)
+
+
+def test_nobody_cancels_someone_else(training):
+    owner, stranger = person(), person()
+    registration = register(training, owner)
+    with pytest.raises(RegistrationError, match="pas la vôtre"):
+        registration_cancel(registration_id=registration.pk, by=stranger)
