@@ -1,8 +1,8 @@
 """`/ressources/`: newest first, combinable filters, constant queries, privacy."""
 
 import datetime
-import xml.etree.ElementTree as ET
 
+import defusedxml.ElementTree as ET
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
