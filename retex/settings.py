@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After allauth's and the messages middleware: sends staff without a second
+    # factor from the admin to the MFA set-up page, with a message.
+    "members.middleware.AdminRequiresMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -219,18 +222,84 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# A link rather than a code: people often open the email on another device (their
+# phone) than the one they signed up on. The link opens a confirmation page with a
+# button (no confirmation on GET), so mail scanners that follow links confirm
+# nothing.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# The password reset form answers the same whether the address has an account or
+# not (enumeration prevented). An unknown address still gets a short "no account
+# here, sign up with this link" email (allauth's "unknown account" email): élus and
+# agents often have several addresses (town hall, intercommunality, personal) and
+# this tells the mailbox owner, and only them, which one is not registered. Both
+# cases sending an email also keeps their response times alike. Abuse (mailing
+# strangers) is capped by the "reset_password" per-address rate limit below.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# A logged-in member without admin access who opens /admin/ is sent by Wagtail to
+# the login page ("no permission"); redirecting logged-in people away from it
+# would send them back to /admin/, in a loop. They see the form and the message.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+# Security notifications (password changed, email changed, MFA turned on or off).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Emails say "Retex" (templates in site/templates/account/email/); without
+# django.contrib.sites, allauth builds their links from the request's host, which
+# Django checks against ALLOWED_HOSTS, and forces https in production.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Retex] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Rate limits ("amount/period/per", per = ip, key or user), counted in the cache:
+# shared by all web processes only with REDIS_URL (in-memory, each process counts
+# alone). A town hall's agents often share one IP address, hence roomy per-IP
+# limits and tight per-account ones. allauth answers 429 (site/templates/429.html)
+# or, for failed logins, shows "Trop de tentatives…" on the login form.
+ACCOUNT_RATE_LIMITS = {
+    # Every login attempt, successful or not.
+    "login": "30/m/ip",
+    # Wrong passwords: per IP, and per account (5 in 5 minutes). Also caps wrong
+    # two-factor codes, per account.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip,100/h/ip",
+    # Reset emails: per IP, and per address (known or not: see above).
+    "reset_password": "20/m/ip,5/h/key",
+    # The page the reset email links to.
+    "reset_password_from_key": "20/m/ip",
+    # Resending the verification email: once every 3 minutes per address.
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Number of reverse proxies in front of the site that append to X-Forwarded-For.
+# Leave 0 without a proxy; behind nginx or a load balancer set it, or everybody
+# shares the proxy's address and its per-IP rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Retex"
+
+# Staff and editors (`is_staff` or the "access Wagtail admin" permission) must turn
+# on two-factor authentication before the admin opens: members.middleware sends
+# them to the authenticator-app set-up page (allauth has no setting for this).
+# On everywhere by default; ADMIN_REQUIRES_MFA=0 turns it off for everybody.
+RETEX_ADMIN_REQUIRES_MFA = env_bool("ADMIN_REQUIRES_MFA", True)
+# The one exemption: on a laptop (DEBUG=1) the demo administrator created by
+# `make run` (`manage.py demo_admin`, which refuses to run with DEBUG=0) gets in
+# without an authenticator app. Every other account, local ones included, still
+# needs MFA; and the middleware ignores this list whenever DEBUG is off, so it can
+# never open a production admin.
+RETEX_ADMIN_MFA_EXEMPT_EMAILS = ["admin@retex.localhost"] if DEBUG else []
 
 # The Wagtail admin has no login form of its own: it sends people through allauth
 # (rate limits, email verification, MFA).
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# One password reset and one email management, allauth's (rate-limited, verified
+# addresses): Wagtail's own would bypass them.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Email -------------------------------------------------------------------------
 
@@ -352,3 +421,4 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+RETEX_TRAINING_AGREEMENT_NUMBER = env_str("TRAINING_AGREEMENT_NUMBER", "")

@@ -32,6 +32,8 @@ urlpatterns = [
     path("membres/export.json", directory_export_json, name="directory_export_json"),
     path("ressources/atom.xml", KnowledgeAtomFeed(), name="knowledge_feed_atom"),
     path("recherche/", search_views.search_page, name="search"),
+    path("api/search/", search_views.search_api, name="search_api"),
+    path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
 ]
 
 if settings.DEBUG:

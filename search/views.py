@@ -1,29 +1,130 @@
-"""`/recherche/`: the search page.
+"""`/recherche/`, `/api/search/` and `/api/search/suggest/`: one search, three faces."""
 
-Until the search issue brings the French search documents and Elasticsearch,
-this searches the public live pages through Wagtail's database backend.
-"""
-
-from django.core.paginator import Paginator
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
 
-from retex.visibility import pages_visible_to
+from members.models import CollectivityKind
+from members.territories import Region
+from retex.models import Theme
+from search.documents import KIND_LABELS
 from search.forms import SearchForm
+from search.service import log_query, search, suggest
 
-PAGE_SIZE = 20
+FACET_TITLES = {
+    "kind": "Type",
+    "theme": "Thème",
+    "region": "Région",
+    "collectivity_kind": "Type de collectivité",
+    "year": "Année",
+}
+
+
+def _labelled_facets(facets: dict) -> dict:
+    themes = dict(Theme.objects.values_list("slug", "name"))
+    labels = {
+        "kind": KIND_LABELS,
+        "theme": themes,
+        "region": dict(Region.choices),
+        "collectivity_kind": dict(CollectivityKind.choices),
+        "year": {},
+    }
+    return {
+        name: [
+            {
+                "value": value,
+                "label": str(labels[name].get(value, value)),
+                "count": count,
+            }
+            for value, count in facets.get(name, [])
+        ]
+        for name in FACET_TITLES
+        if name in facets
+    }
+
+
+def _run(request):
+    form = SearchForm(request.GET or None)
+    values = form.values()
+    result = search(
+        text=values["q"],
+        user=request.user,
+        filters=form.filters(),
+        sort=values["sort"],
+        page=values["page"],
+    )
+    if values["q"] and values["page"] == 1 and not form.filters():
+        log_query(values["q"], result.count)
+    return form, values, result
 
 
 @require_GET
 def search_page(request):
-    form = SearchForm(request.GET or None)
-    results = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        pages = pages_visible_to(Page.objects.all(), user=request.user).exclude(
-            depth__lte=2
-        )
-        found = pages.search(form.cleaned_data["terms"]).results()
-        paginator = Paginator(found, PAGE_SIZE)
-        results = paginator.get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"form": form, "results": results})
+    form, values, result = _run(request)
+    facets = _labelled_facets(result.facets)
+    base = QueryDict(mutable=True)
+    for name in ("q", "kind", "theme", "region", "collectivity_kind", "year", "sort"):
+        if values.get(name) not in (None, "") and name not in form.errors:
+            base[name] = values[name]
+    facet_links = {}
+    for name, options in facets.items():
+        for option in options:
+            link = base.copy()
+            link.pop("page", None)
+            if str(values.get(name) or "") == option["value"]:
+                link.pop(name, None)
+                option["selected"] = True
+            else:
+                link[name] = option["value"]
+            option["query"] = link.urlencode()
+        facet_links[name] = options
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "values": values,
+            "result": result,
+            "facets": facet_links,
+            "facet_titles": FACET_TITLES,
+            "base_query": base.urlencode(),
+        },
+    )
+
+
+@require_GET
+def search_api(request):
+    form, values, result = _run(request)
+    return JsonResponse(
+        {
+            "query": result.query.text,
+            "count": result.count,
+            "page": result.page,
+            "pages": result.pages,
+            "results": [
+                {
+                    "title": r["title"],
+                    "url": request.build_absolute_uri(r["url"]) if r["url"] else "",
+                    "kind": r["kind"],
+                    "snippet": str(r["snippet"]),
+                    "date": r["date"],
+                    "themes": r["themes"],
+                }
+                for r in result.results
+            ],
+            "facets": _labelled_facets(result.facets),
+            "errors": {
+                name: [str(e) for e in errors] for name, errors in form.errors.items()
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def suggest_api(request):
+    text = (request.GET.get("q") or "")[:100]
+    return JsonResponse(
+        {"query": text, "suggestions": suggest(text=text, user=request.user)},
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -14,6 +14,7 @@ from tests.factories import (
     PracticePageFactory,
     ThemeFactory,
     UserFactory,
+    give_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(client):
-    user = UserFactory(is_staff=True, is_superuser=True)
+    user = give_mfa(UserFactory(is_staff=True, is_superuser=True))
     client.force_login(user)
     return user
 

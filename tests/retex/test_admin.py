@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_admin_login_goes_through_allauth(client):
 
 
 def test_admin_speaks_french(client):
-    admin = UserFactory(is_staff=True, is_superuser=True)
+    admin = give_mfa(UserFactory(is_staff=True, is_superuser=True))
     client.force_login(admin)
     response = client.get("/admin/")
     assert response.status_code == 200
@@ -32,7 +32,7 @@ def test_editor_can_open_every_page_type_in_the_editor(client, home_page, sectio
         StandardPageFactory,
     )
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(give_mfa(UserFactory(is_staff=True, is_superuser=True)))
     pages = [
         home_page,
         section("ressources"),

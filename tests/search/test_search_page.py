@@ -8,8 +8,12 @@ from tests.html import visible_text
 pytestmark = pytest.mark.django_db
 
 
-def test_search_finds_public_pages(client, section):
-    ArticlePageFactory(parent=section("ressources"), title="Cybersécurité des communes")
+def test_search_finds_public_pages(client, section, django_capture_on_commit_callbacks):
+    page = ArticlePageFactory(
+        parent=section("ressources"), title="Cybersécurité des communes"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
     response = client.get("/recherche/", {"q": "cybersécurité"})
     assert response.status_code == 200
     text = visible_text(response.content.decode())

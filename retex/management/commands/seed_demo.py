@@ -1,7 +1,8 @@
 """`python manage.py seed_demo`: French demo content for the whole site.
 
 Idempotent (see `retex/demo.py`): each app keeps its own demo data in its
-`demo.py`, and this command runs them in one transaction.
+`demo.py`, and this command runs them in one transaction. It also creates demo
+people (`members/demo.py`), with a shared demo password only when DEBUG is on.
 """
 
 from django.core.management.base import BaseCommand
@@ -11,7 +12,7 @@ from events.demo import seed_events
 from events.models import EventIndexPage
 from knowledge.demo import seed_knowledge
 from knowledge.models import KnowledgeIndexPage
-from members.demo import seed_collectivities
+from members.demo import seed_collectivities, seed_people
 from members.models import MemberIndexPage
 from retex.demo import (
     Stats,
@@ -26,11 +27,13 @@ from retex.demo import (
 class Command(BaseCommand):
     help = (
         "Create or update French demo content: standard pages, articles, member "
-        "collectivities, events and footer settings. Safe to run again."
+        "collectivities and their people, events and footer settings. Safe to run "
+        "again."
     )
 
     def handle(self, *args, **options):
         stats = Stats()
+        people_stats = Stats()
         with transaction.atomic():
             home = get_home()
             seed_home(home, stats)
@@ -39,10 +42,11 @@ class Command(BaseCommand):
             settings_changed = seed_site_settings(standard_pages)
             # Knowledge pages link to collectivities: seed these first.
             seed_collectivities(indexes[MemberIndexPage], stats)
+            demo_login = seed_people(people_stats)
             seed_knowledge(indexes[KnowledgeIndexPage], stats)
             seed_events(indexes[EventIndexPage], stats)
 
-        for name, counts in stats.by_model.items():
+        for name, counts in [*stats.by_model.items(), *people_stats.by_model.items()]:
             details = ", ".join(f"{n} {action}" for action, n in counts.items())
             self.stdout.write(f"  {name}: {details}")
         self.stdout.write(
@@ -54,3 +58,10 @@ class Command(BaseCommand):
                 f"updated, {stats.unchanged} unchanged."
             )
         )
+        if demo_login is not None:
+            self.stdout.write(
+                f"Demo people's password (DEBUG only): {demo_login.password_file}\n"
+                f"  e.g. log in as {demo_login.email} with that password."
+            )
+        else:
+            self.stdout.write("Demo people have no usable password (DEBUG is off).")

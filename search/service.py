@@ -1,0 +1,180 @@
+"""Search as the site uses it: the page, the API and the suggestions call these.
+
+The backend is the database unless `ELASTICSEARCH_URL` is set; when
+Elasticsearch fails, the same search is answered from the database and the
+failure is logged, never shown.
+"""
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from search.analysis import stem, words
+from search.backends.database import DatabaseBackend
+from search.documents import KIND_LABELS, MEMBERS, PUBLIC
+from search.models import SearchEntry, SearchQueryStat
+from search.query import ParsedQuery, parse
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+MAX_PAGE = 100
+SNIPPET_WORDS = 30
+
+
+@dataclass
+class SearchPage:
+    query: ParsedQuery
+    count: int = 0
+    results: list[dict] = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+
+def visibilities_for(user) -> tuple[str, ...]:
+    from retex.visibility import user_is_member
+
+    return (PUBLIC, MEMBERS) if user_is_member(user) else (PUBLIC,)
+
+
+def database_backend() -> DatabaseBackend:
+    return DatabaseBackend()
+
+
+def backend():
+    if getattr(settings, "ELASTICSEARCH_URL", None):
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend()
+    return database_backend()
+
+
+def search(*, text: str, user, filters=None, sort="relevance", page=1) -> SearchPage:
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    query = parse(text)
+    page = min(max(1, page), MAX_PAGE)
+    result = SearchPage(query=query, page=page)
+    if query.is_empty:
+        return result
+    arguments = {
+        "filters": filters,
+        "visibilities": visibilities_for(user),
+        "sort": sort,
+        "offset": (page - 1) * PAGE_SIZE,
+        "limit": PAGE_SIZE,
+    }
+    engine = backend()
+    try:
+        ids, count, facets = engine.search(query, **arguments)
+    except Exception:
+        if isinstance(engine, DatabaseBackend):
+            raise
+        logger.exception("Elasticsearch failed; answering from the database")
+        ids, count, facets = database_backend().search(query, **arguments)
+    entries = SearchEntry.objects.in_bulk(ids)
+    result.count = count
+    result.facets = facets
+    result.results = [result_of(entries[i], query) for i in ids if i in entries]
+    return result
+
+
+def result_of(entry: SearchEntry, query: ParsedQuery) -> dict:
+    return {
+        "title": entry.title,
+        "url": entry.url,
+        "kind": entry.kind,
+        "kind_label": KIND_LABELS.get(entry.kind, entry.kind),
+        "snippet": snippet(entry.lead + "\n" + entry.body, query.all_terms),
+        "date": entry.date.isoformat() if entry.date else None,
+        "themes": [name for name in entry.theme_names.split("\n") if name],
+    }
+
+
+_TOKEN = re.compile(r"\w+(?:['\u2019]\w+)?")
+
+
+def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
+    """A short extract around the best matching words, the matches in <mark>,
+    everything else HTML-escaped."""
+    tokens = list(_TOKEN.finditer(text))
+    if not tokens:
+        return ""
+
+    def matches(token) -> bool:
+        analysed = words(token.group())
+        return any(stem(word) in wanted for word in analysed)
+
+    hits = [index for index, token in enumerate(tokens[:5000]) if matches(token)][:200]
+    start = 0
+    if hits:
+        # The window holding the most matches, starting a few words before one.
+        candidates = {max(0, hit - 3) for hit in hits}
+        start = max(
+            sorted(candidates),
+            key=lambda first: sum(1 for hit in hits if first <= hit < first + size),
+        )
+    chosen = tokens[start : start + size]
+    pieces = []
+    position = chosen[0].start()
+    for token in chosen:
+        pieces.append(escape(text[position : token.start()]))
+        word = escape(token.group())
+        pieces.append(f"<mark>{word}</mark>" if matches(token) else word)
+        position = token.end()
+    html = "".join(pieces).replace("\n", " ")
+    if start > 0:
+        html = "… " + html
+    if start + size < len(tokens):
+        html += " …"
+    return mark_safe(html)  # noqa: S308  (every piece above is escaped)
+
+
+def suggest(*, text: str, user, limit: int = 8) -> list[dict]:
+    entries = database_backend().suggest(
+        text[:100], visibilities=visibilities_for(user), limit=limit
+    )
+    return [
+        {
+            "title": e.title,
+            "url": e.url,
+            "kind": e.kind,
+            "kind_label": KIND_LABELS.get(e.kind),
+        }
+        for e in entries
+    ]
+
+
+def log_query(text: str, count: int) -> None:
+    """Count a search for the editors' statistics: the words, never who."""
+    words_only = " ".join(words(text))[:200]
+    if not words_only:
+        return
+    day = timezone.localdate()
+    updated = SearchQueryStat.objects.filter(day=day, query=words_only).update(
+        searches=F("searches") + 1,
+        without_results=F("without_results") + (1 if count == 0 else 0),
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                SearchQueryStat.objects.create(
+                    day=day,
+                    query=words_only,
+                    searches=1,
+                    without_results=1 if count == 0 else 0,
+                )
+        except IntegrityError:
+            log_query(text, count)

@@ -1,0 +1,240 @@
+"""Searching the network's shared experience, as a visitor and as a member."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from wagtail.models import PageViewRestriction
+
+from search.models import SearchQueryStat, Synonym
+from tests.factories import (
+    ArticlePageFactory,
+    CollectivityPageFactory,
+    EventPageFactory,
+    PracticePageFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(page):
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def corpus(section):
+    knowledge = section("ressources")
+    inclusion = ThemeFactory(slug="inclusion-numerique", name="Inclusion numérique")
+    cyber = ThemeFactory(slug="cybersecurite", name="Cybersécurité")
+    roadmap = ArticlePageFactory(
+        parent=knowledge,
+        title="Adopter une feuille de route numérique",
+        lead="Les étapes pour écrire la feuille de route d'une commune.",
+        publication_date=datetime.date(2025, 6, 1),
+    )
+    roadmap.themes = [inclusion]
+    publish(roadmap)
+    scattered = ArticlePageFactory(
+        parent=knowledge,
+        title="Route et numérique",
+        lead="Une feuille volante sur la route des usages numériques.",
+        publication_date=datetime.date(2026, 1, 1),
+    )
+    cyber_article = ArticlePageFactory(
+        parent=knowledge,
+        title="Former les élus à la cybersécurité",
+        lead="Une formation courte pour les élus des petites communes.",
+    )
+    cyber_article.themes = [cyber]
+    publish(cyber_article)
+    parking = PracticePageFactory(
+        parent=knowledge,
+        title="Des horodateurs connectés",
+        lead="Les horodateurs de la ville acceptent le paiement sans contact.",
+    )
+    members_only = ArticlePageFactory(
+        parent=knowledge, title="Séminaire des DSI", lead="Compte rendu confidentiel."
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=members_only, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name="Membres")])
+    draft = ArticlePageFactory(parent=knowledge, title="Brouillon cybersécurité")
+    draft.unpublish()
+    town = CollectivityPageFactory(parent=section("membres"), title="Ville de Lannion")
+    event = EventPageFactory(
+        parent=section("evenements"), title="Webinaire tiers-lieux"
+    )
+    call_command("search_reindex", verbosity=0, stdout=io.StringIO())
+    return {
+        "roadmap": roadmap,
+        "scattered": scattered,
+        "cyber": cyber_article,
+        "parking": parking,
+        "members_only": members_only,
+        "town": town,
+        "event": event,
+    }
+
+
+def api(client, **params):
+    response = client.get("/api/search/", params)
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def titles(data):
+    return [result["title"] for result in data["results"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("elus formation cybersecurite", "Former les élus à la cybersécurité"),
+        ("horodateur", "Des horodateurs connectés"),
+        ("l'inclusion", "Adopter une feuille de route numérique"),
+        ("lannion", "Ville de Lannion"),
+        ("tiers-lieux", "Webinaire tiers-lieux"),
+    ],
+)
+def test_french_queries_find_what_was_written(client, corpus, query, expected):
+    assert expected in titles(api(client, q=query))
+
+
+def test_a_whole_phrase_ranks_above_scattered_words(client, corpus):
+    found = titles(api(client, q="feuille de route numérique"))
+    assert found[0] == "Adopter une feuille de route numérique"
+    assert "Route et numérique" in found
+
+
+def test_quoted_phrases_match_only_the_phrase(client, corpus):
+    assert titles(api(client, q='"feuille de route"')) == [
+        "Adopter une feuille de route numérique"
+    ]
+
+
+def test_results_never_include_drafts_and_members_only_content_for_visitors(
+    client, corpus
+):
+    assert "Brouillon cybersécurité" not in titles(api(client, q="cybersécurité"))
+    assert titles(api(client, q="séminaire DSI")) == []
+    member = UserFactory()
+    member.groups.add(Group.objects.get(name="Membres"))
+    client.force_login(member)
+    assert titles(api(client, q="séminaire DSI")) == ["Séminaire des DSI"]
+
+
+def test_snippets_mark_the_matched_words_and_escape_the_rest(client, section, corpus):
+    page = ArticlePageFactory(
+        parent=section("ressources"),
+        title="Sécurité",
+        lead="<script>alert(1)</script> la cybersécurité des mairies",
+    )
+    call_command("search_reindex", verbosity=0, stdout=io.StringIO())
+    data = api(client, q="cybersécurité mairies")
+    snippet = next(r["snippet"] for r in data["results"] if r["title"] == page.title)
+    assert "<mark>cybersécurité</mark>" in snippet
+    assert "<mark>mairies</mark>" in snippet
+    assert "<script>" not in snippet
+    assert "&lt;/script&gt;" in snippet
+
+
+def test_facets_count_and_filters_combine(client, corpus):
+    data = api(client, q="numérique")
+    kinds = {facet["value"]: facet["count"] for facet in data["facets"]["kind"]}
+    assert kinds["article"] >= 2
+    filtered = api(client, q="numérique", theme="inclusion-numerique")
+    assert titles(filtered) == ["Adopter une feuille de route numérique"]
+
+
+def test_sort_by_date_puts_the_newest_first(client, corpus):
+    found = titles(api(client, q="route", sort="date"))
+    assert found.index("Route et numérique") < found.index(
+        "Adopter une feuille de route numérique"
+    )
+
+
+def test_synonyms_edited_by_editors_apply(client, section, corpus):
+    ArticlePageFactory(
+        parent=section("ressources"),
+        title="Mutualiser à l'échelle de l'intercommunalité",
+        lead="Partager un service numérique entre communes.",
+    )
+    call_command("search_reindex", verbosity=0, stdout=io.StringIO())
+    assert titles(api(client, q="EPCI")) == []
+    Synonym.objects.create(terms="EPCI, intercommunalité")
+    assert "Mutualiser à l'échelle de l'intercommunalité" in titles(
+        api(client, q="EPCI")
+    )
+
+
+def test_suggestions_follow_the_same_visibility(client, corpus):
+    response = client.get("/api/search/suggest/", {"q": "sémi"})
+    assert json.loads(response.content)["suggestions"] == []
+    response = client.get("/api/search/suggest/", {"q": "ville de lann"})
+    assert [s["title"] for s in json.loads(response.content)["suggestions"]] == [
+        "Ville de Lannion"
+    ]
+
+
+def test_publishing_and_unpublishing_update_the_index(
+    client, section, corpus, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = ArticlePageFactory(
+            parent=section("ressources"), title="Sobriété numérique"
+        )
+        publish(page)
+    assert "Sobriété numérique" in titles(api(client, q="sobriété"))
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert titles(api(client, q="sobriété")) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "x" * 2000,
+        '"unbalanced',
+        "(parenthèse",
+        "*",
+        "titre:feuille",
+        "AND OR NOT",
+        "\x00\x07 contrôle",
+        "'; DROP TABLE search_searchentry; --",
+        "NEAR(a b)",
+    ],
+)
+def test_odd_input_gets_an_answer_never_an_error(client, corpus, query):
+    assert client.get("/recherche/", {"q": query}).status_code == 200
+    data = api(client, q=query)
+    assert isinstance(data["count"], int)
+
+
+def test_malformed_filters_are_ignored(client, corpus):
+    data = api(client, q="numérique", year="deux-mille", page="-4", region="ZZ")
+    assert data["count"] >= 2
+
+
+def test_the_search_page_shows_results_and_facets_without_javascript(client, corpus):
+    html = client.get("/recherche/", {"q": "élus formation"}).content.decode()
+    assert "Former les élus à la cybersécurité" in html
+    assert "Affiner" in html
+    assert "<mark>" in html
+
+
+def test_searches_are_counted_without_who(client, corpus):
+    api(client, q="cybersécurité")
+    api(client, q="introuvable xyz")
+    stats = {
+        s.query: (s.searches, s.without_results) for s in SearchQueryStat.objects.all()
+    }
+    assert stats["cybersecurite"] == (1, 0)
+    assert stats["introuvable xyz"] == (1, 1)
