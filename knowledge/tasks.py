@@ -26,7 +26,8 @@ def extract_document_text(*, document_id: int) -> int:
     if existing and document.file_hash and existing.file_hash == document.file_hash:
         return len(existing.text)
     try:
-        with document.open_file() as handle:
+        # A fresh handle, always closed here, whatever state `document.file` is in.
+        with document.file.storage.open(document.file.name, "rb") as handle:
             text = extract_text(handle, filename=document.file.name)
     except OSError:
         logger.warning("Document %s: its file cannot be read", document_id)

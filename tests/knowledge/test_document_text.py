@@ -14,6 +14,7 @@ def upload(name: str, content: bytes):
     document.file.save(name, ContentFile(content), save=False)
     document._set_document_file_metadata()
     document.save()
+    document.file.close()
     return document
 
 
