@@ -17,8 +17,6 @@ from wagtail.search import index
 
 from members.territories import Region
 from retex.blocks import RICH_TEXT_FEATURES, BodyBlock
-from retex.pagination import paginate
-from retex.visibility import pages_visible_to
 
 
 class EventIndexPage(Page):
@@ -36,15 +34,10 @@ class EventIndexPage(Page):
         verbose_name_plural = _("agendas")
 
     def get_context(self, request, *args, **kwargs):
+        from events.agenda import agenda_context
+
         context = super().get_context(request, *args, **kwargs)
-        pages = pages_visible_to(EventPage.objects.child_of(self), user=request.user)
-        now = timezone.now()
-        context["past"] = request.GET.get("periode") == "passes"
-        if context["past"]:
-            pages = pages.filter(end__lt=now).order_by("-start")
-        else:
-            pages = pages.filter(end__gte=now).order_by("start")
-        context["items"] = paginate(request, pages)
+        context.update(agenda_context(request, self))
         return context
 
 
@@ -341,6 +334,13 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(_("présent"), null=True, blank=True)
     certificate_code = models.CharField(max_length=16, blank=True, db_index=True)
+    # Set, once, in the transaction that enqueues the email (events.reminders).
+    reminder_sent_at = models.DateTimeField(
+        _("rappel envoyé le"), null=True, blank=True
+    )
+    waitlist_notice_sent_at = models.DateTimeField(
+        _("position en liste d'attente envoyée le"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("inscription")
@@ -357,3 +357,24 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.user or _('compte supprimé')} — {self.event}"
+
+
+class CalendarToken(models.Model):
+    """The secret of a person's private calendar feed (`/mon-espace/agenda/…`).
+
+    The token is the only credential of the feed (calendar apps cannot log in), so
+    it is long and random; resetting it replaces it, which kills the old address.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lien d'agenda personnel")
+        verbose_name_plural = _("liens d'agenda personnels")
+
+    def __str__(self):
+        return str(self.user)

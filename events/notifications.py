@@ -25,7 +25,10 @@ def notify_registration(registration, kind: str) -> None:
 
 
 @task()
-def send_registration_email(*, registration_id: int, kind: str) -> bool:
+def send_registration_email(
+    *, registration_id: int, kind: str, attempt: int = 1
+) -> bool:
+    """Failures are logged, recorded as FAILED and retried (see events.reminders)."""
     from django.core.mail import EmailMultiAlternatives
 
     from events.models import Registration
@@ -68,5 +71,12 @@ def send_registration_email(*, registration_id: int, kind: str) -> bool:
             event_calendar([event], method="REQUEST").to_ical(),
             "text/calendar; method=REQUEST; charset=utf-8",
         )
-    message.send()
+    from events.reminders import deliver
+
+    deliver(
+        message,
+        task_obj=send_registration_email,
+        attempt=attempt,
+        kwargs={"registration_id": registration_id, "kind": kind},
+    )
     return True

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
+from events import feeds as event_feeds
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
@@ -25,6 +27,21 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    # Calendar feeds: the public agenda, each person's secret "my registrations".
+    path("evenements/agenda.ics", event_feeds.agenda_feed, name="events_agenda_ics"),
+    # `<event URL>evenement.ics`: Wagtail's pattern allows no dot, so route it here
+    # to the page (EventPage.route serves it, with the page's view restrictions).
+    re_path(r"^((?:[\w\-]+/)+evenement\.ics)$", wagtail_serve, name="event_ics"),
+    path(
+        "mon-espace/agenda/<str:token>.ics",
+        event_feeds.private_feed,
+        name="private_calendar_feed",
+    ),
+    path(
+        "mon-espace/agenda/nouvelle-adresse/",
+        event_feeds.calendar_token_reset,
+        name="calendar_token_reset",
+    ),
     path("mon-espace/", include("members.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
     path("ressources/flux.xml", KnowledgeRssFeed(), name="knowledge_feed_rss"),
@@ -34,6 +51,8 @@ urlpatterns = [
     path("recherche/", search_views.search_page, name="search"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
+    # Attendance certificates: `attestations/verifier/`, `mon-espace/attestations/…`.
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:
