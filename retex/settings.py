@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # factor from the admin to the MFA set-up page, with a message.
     "members.middleware.AdminRequiresMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "retex.middleware.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -186,7 +189,17 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # --- Search ------------------------------------------------------------------------
 
 # Absent: the database search backend (SQLite FTS5 or PostgreSQL full-text search).
+# Set (e.g. "http://localhost:9200", or "https://user:password@host:9200"): searches
+# and suggestions go to Elasticsearch (search/backends/elasticsearch.py), with the
+# database as fallback: on any Elasticsearch error the database answers and the
+# error is logged; after a connection failure Elasticsearch is left alone for 30 s.
+# The database index is always kept up to date too. Run `manage.py search_reindex`
+# to create the Elasticsearch index, after editors change synonyms (they are built
+# into its search analyzer) and after an outage (changes made meanwhile reached
+# only the database).
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# Indexes are "{prefix}-documents-{timestamp}" behind the alias "{prefix}-documents";
+# a distinct prefix lets several sites (or the live tests) share one cluster.
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "retex")
 
 # Wagtail's own search, used by the admin's page and image choosers.
@@ -404,6 +417,31 @@ if not DEBUG:
     USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 # The health check is probed over plain HTTP by load balancers and orchestrators.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp) on the public site: scripts, styles, fonts
+# and images from this origin only (no CDN, no inline script). The Wagtail admin
+# is excluded: its editor needs inline scripts and its previews frame the site.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Inline style attributes (rich text alignment, the Wagtail userbar).
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # data: for the QR code of the two-factor set-up page.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
 
 # --- Logging -----------------------------------------------------------------------
 
