@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         # "Mes inscriptions" in Mon espace.
         # Updates and cancellations emailed to participants (signals).
-        from events import my_space, signals  # noqa: F401
+        from events import my_space, personal_data, signals  # noqa: F401
 
         # "Mon agenda" (the private calendar feed), after "Mes inscriptions".
         from events.feeds import calendar_section

@@ -82,3 +82,22 @@ def test_deleting_my_account_erases_my_personal_data(client, camille, caplog):
     assert "camille" not in caplog.text.lower()
     # And the session is gone.
     assert client.get("/mon-espace/").status_code == 302
+
+
+def test_registrations_are_exported_and_kept_anonymously_after_deletion(
+    client, camille, section
+):
+    from events.models import Registration
+    from events.registration import registration_create
+    from tests.factories import EventPageFactory
+
+    event = EventPageFactory(parent=section("evenements"), title="Atelier RGPD")
+    registration, _created = registration_create(event_id=event.pk, user=camille)
+    client.force_login(camille)
+    data = json.loads(client.get("/mon-espace/mes-donnees.json").content)
+    assert data["inscriptions"][0]["evenement"] == "Atelier RGPD"
+
+    client.post("/mon-espace/supprimer-mon-compte/", {"confirmation": "SUPPRIMER"})
+    kept = Registration.objects.get(pk=registration.pk)
+    assert kept.user is None
+    assert kept.status == "confirmee"
