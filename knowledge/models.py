@@ -28,6 +28,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from knowledge.admin_forms import PracticePageForm
 from knowledge.blocks import KnowledgeBodyBlock
 from retex.blocks import RICH_TEXT_FEATURES
 from retex.visibility import user_is_member
@@ -388,6 +389,7 @@ class PracticePage(KnowledgePage):
     )
 
     SECTIONS = ("context", "objectives", "actions", "results", "lessons")
+    base_form_class = PracticePageForm
 
     content_panels = [
         *KnowledgePage.content_panels[:2],

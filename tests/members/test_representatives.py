@@ -104,3 +104,18 @@ def test_nobody_but_staff_can_name_representatives(
         )
     assert not PracticePage.objects.exists()
     assert Page.objects.filter(pk=a.pk).exists()
+
+
+def test_a_representative_proposes_practices_for_their_collectivity_only(
+    section, two_collectivities, representative_of_a
+):
+    a, b = two_collectivities
+    form_class = PracticePage.get_edit_handler().get_form_class()
+    form = form_class(
+        instance=PracticePage(),
+        parent_page=section("ressources"),
+        for_user=representative_of_a,
+    )
+    choices = form.fields["collectivity"].queryset
+    assert list(choices) == [a]
+    assert b not in choices
