@@ -833,6 +833,14 @@ REGISTRATION_TIMES = (
 # --- Dates -------------------------------------------------------------------------
 
 
+# Public holidays on a fixed date (month, day): no demo event on Christmas Day.
+FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
+
+
+def day_off(day):
+    return day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS
+
+
 def next_weekday(day):
     """The day itself, or the following Monday when it falls on a weekend."""
     if day.weekday() >= 5:
@@ -860,10 +868,11 @@ def local_datetime(day, hour_minute):
 
 
 def first_day(data):
-    """The event's first day: no session of it may fall on a weekend."""
+    """The event's first day: no session of it may fall on a weekend or on a
+    fixed public holiday; the whole event moves to a later day if one does."""
     day = event_day(data["day"])
     offsets = [s["day"] for s in data["sessions"]]
-    while any((day + timedelta(days=o)).weekday() >= 5 for o in offsets):
+    while any(day_off(day + timedelta(days=o)) for o in offsets):
         day += timedelta(days=1)
     return day
 
@@ -973,11 +982,12 @@ def registration_times(event, count, span):
     last = min(
         timezone.localdate(), timezone.localtime(registration_closes_at(event)).date()
     )
-    times, per_day = [], {}
+    times, first_of_day = [], {}
     for i in range(count):
         day = last - timedelta(days=span - (i * span) // count)
-        rank = per_day.get(day, 0)
-        per_day[day] = rank + 1
+        # Later and later in the day, from a time that varies from day to day.
+        first = first_of_day.setdefault(day, i)
+        rank = first % 4 + i - first
         if rank >= len(REGISTRATION_TIMES):
             raise CommandError(f"{event.slug}: too many registrations a day.")
         times.append(local_datetime(day, REGISTRATION_TIMES[rank]))

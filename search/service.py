@@ -77,6 +77,8 @@ def search(*, text: str, user, filters=None, sort="relevance", page=1) -> Search
         "limit": PAGE_SIZE,
     }
     engine = backend()
+    # The database backend answers primary keys, Elasticsearch entry keys.
+    field_name = getattr(engine, "result_field", "pk")
     try:
         ids, count, facets = engine.search(query, **arguments)
     except Exception:
@@ -84,7 +86,12 @@ def search(*, text: str, user, filters=None, sort="relevance", page=1) -> Search
             raise
         logger.exception("Elasticsearch failed; answering from the database")
         ids, count, facets = database_backend().search(query, **arguments)
-    entries = SearchEntry.objects.in_bulk(ids)
+        field_name = "pk"
+    # The database entries are the reference: visibility is checked again, and
+    # an Elasticsearch hit without an entry (a page deleted since) is dropped.
+    entries = SearchEntry.objects.filter(
+        visibility__in=arguments["visibilities"]
+    ).in_bulk(ids, field_name=field_name)
     result.count = count
     result.facets = facets
     result.results = [result_of(entries[i], query) for i in ids if i in entries]
@@ -143,9 +150,22 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
 
 
 def suggest(*, text: str, user, limit: int = 8) -> list[dict]:
-    entries = database_backend().suggest(
-        text[:100], visibilities=visibilities_for(user), limit=limit
-    )
+    visibilities = visibilities_for(user)
+    engine, entries = backend(), None
+    if not isinstance(engine, DatabaseBackend):
+        try:
+            keys = engine.suggest(text[:100], visibilities=visibilities, limit=limit)
+        except Exception:
+            logger.exception("Elasticsearch failed; suggesting from the database")
+        else:
+            found = SearchEntry.objects.filter(visibility__in=visibilities).in_bulk(
+                keys, field_name="key"
+            )
+            entries = [found[key] for key in keys if key in found]
+    if entries is None:
+        entries = database_backend().suggest(
+            text[:100], visibilities=visibilities, limit=limit
+        )
     return [
         {
             "title": e.title,

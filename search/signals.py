@@ -35,8 +35,13 @@ def page_moved(sender, instance, **kwargs):
 @receiver(post_delete, sender="wagtailcore.Page")
 def page_deleted(sender, instance, **kwargs):
     from search.models import SearchEntry
+    from search.service import backend, database_backend
 
-    SearchEntry.objects.filter(key=f"page:{instance.pk}").delete()
+    key = f"page:{instance.pk}"
+    SearchEntry.objects.filter(key=key).delete()
+    engine = backend()
+    if not isinstance(engine, type(database_backend())):
+        engine.remove([key])
 
 
 @receiver(post_save, sender=PageViewRestriction)

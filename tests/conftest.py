@@ -12,6 +12,9 @@ def _test_environment(settings, tmp_path):
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The suite runs on the database backend; the live Elasticsearch tests set
+    # their own URL, so a cluster named in the environment is never written to.
+    settings.ELASTICSEARCH_URL = None
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

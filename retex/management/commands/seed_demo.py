@@ -8,7 +8,7 @@ people (`members/demo.py`), with a shared demo password only when DEBUG is on.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from events.demo import seed_events
+from events.demo import seed_events, seed_registrations
 from events.models import EventIndexPage
 from knowledge.demo import seed_knowledge
 from knowledge.models import KnowledgeIndexPage
@@ -44,7 +44,8 @@ class Command(BaseCommand):
             seed_collectivities(indexes[MemberIndexPage], stats)
             demo_login = seed_people(people_stats)
             seed_knowledge(indexes[KnowledgeIndexPage], stats)
-            seed_events(indexes[EventIndexPage], stats)
+            events = seed_events(indexes[EventIndexPage], stats)
+            seed_registrations(events, people_stats)
 
         for name, counts in [*stats.by_model.items(), *people_stats.by_model.items()]:
             details = ", ".join(f"{n} {action}" for action, n in counts.items())

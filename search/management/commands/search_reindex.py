@@ -1,8 +1,14 @@
-"""`python manage.py search_reindex`: rebuild the search index from the pages."""
+"""`python manage.py search_reindex`: rebuild the search index from the pages.
+
+The database index first, then Elasticsearch when `ELASTICSEARCH_URL` is set (a
+new index, then the alias switched to it: searches go on meanwhile). Run it
+after editors change synonyms, for Elasticsearch's analyzer to know them, and
+after Elasticsearch was down, to catch up the changes it missed.
+"""
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from search.documents import all_documents
 from search.service import backend, database_backend
@@ -19,7 +25,15 @@ class Command(BaseCommand):
             type(backend()): backend(),
         }
         for engine in engines.values():
-            count = engine.rebuild(documents)
+            try:
+                count = engine.rebuild(documents)
+            except Exception as error:
+                if engine.name == "database":
+                    raise
+                raise CommandError(
+                    f"{engine.name}: rebuild failed ({error!r}); the database "
+                    "index is up to date and answers searches meanwhile."
+                ) from error
             self.stdout.write(f"{engine.name}: {count} documents indexed")
         self.stdout.write(
             self.style.SUCCESS(
