@@ -94,7 +94,7 @@ def search_page(request):
 
 @require_GET
 def search_api(request):
-    form, values, result = _run(request)
+    form, _values, result = _run(request)
     return JsonResponse(
         {
             "query": result.query.text,
