@@ -52,7 +52,19 @@ def update() -> None:
         "--ignore=build/*",
         "--verbosity=0",
     )
-    # Fill untranslated entries with their (French) source string.
+    # msgmerge guesses "fuzzy" translations from similar strings ("Format" from
+    # "Formation"): drop those guesses, then fill every untranslated entry with its
+    # (French) source string.
+    run(
+        "msgattrib",
+        "--clear-fuzzy",
+        "--empty",
+        "--no-wrap",
+        "--output-file",
+        str(PO),
+        str(PO),
+    )
+    run("msgattrib", "--no-obsolete", "--no-wrap", "--output-file", str(PO), str(PO))
     run("msgen", "--no-wrap", "--output-file", str(PO), str(PO))
     # makemessages writes a template header; give it the catalogue's real one,
     # with the French plural rule, and unmark it fuzzy so msgfmt uses it.
@@ -66,6 +78,8 @@ def update() -> None:
             flags=re.MULTILINE,
         )
     text = re.sub(r"\A(#.*\n)*#, fuzzy\n", "", text)
+    # The "previous msgid" comments msgmerge leaves are noise once cleared.
+    text = re.sub(r"^#\| .*\n", "", text, flags=re.MULTILINE)
     PO.write_text(text, encoding="utf-8")
     run("msgfmt", "--check", "--output-file", str(MO), str(PO))
 
