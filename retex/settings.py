@@ -439,8 +439,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "interest-cohort=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
 # --- Logging -----------------------------------------------------------------------

@@ -46,7 +46,9 @@ def corpus(section):
         parent=members, kind=CollectivityKind.COMMUNE, region=Region.BRETAGNE
     )
     lyon = CollectivityPageFactory(
-        parent=members, kind=CollectivityKind.METROPOLE, region=Region.AUVERGNE_RHONE_ALPES
+        parent=members,
+        kind=CollectivityKind.METROPOLE,
+        region=Region.AUVERGNE_RHONE_ALPES,
     )
     cyber = ThemeFactory(slug="cybersecurite", name="Cybersécurité")
     data = ThemeFactory(slug="donnees", name="Données")
@@ -57,7 +59,9 @@ def corpus(section):
     old.themes = [cyber]
     publish(old)
     interview = InterviewPageFactory(
-        parent=index, title="Entretien récent", publication_date=datetime.date(2025, 3, 1)
+        parent=index,
+        title="Entretien récent",
+        publication_date=datetime.date(2025, 3, 1),
     )
     interview.themes = [data]
     interview.related_collectivities = [lyon]
@@ -75,7 +79,11 @@ def corpus(section):
 
 def test_everything_is_listed_newest_first(client, corpus):
     response = client.get("/ressources/")
-    assert titles_in(response) == ["Entretien récent", "Pratique bretonne", "Article ancien"]
+    assert titles_in(response) == [
+        "Entretien récent",
+        "Pratique bretonne",
+        "Article ancien",
+    ]
     assert "3 ressources" in visible_text(response.content.decode())
 
 
@@ -163,17 +171,26 @@ def test_listing_runs_a_constant_number_of_queries(client, section):
     assert few <= 16, few
 
 
-def test_drafts_and_members_only_pages_never_appear_to_visitors(client, corpus, section):
+def test_drafts_and_members_only_pages_never_appear_to_visitors(
+    client, corpus, section
+):
     draft = ArticlePageFactory(parent=section("ressources"), title="Brouillon")
     draft.unpublish()
-    members_only = ArticlePageFactory(parent=section("ressources"), title="Pour les membres")
+    members_only = ArticlePageFactory(
+        parent=section("ressources"), title="Pour les membres"
+    )
     restriction = PageViewRestriction.objects.create(
         page=members_only, restriction_type=PageViewRestriction.GROUPS
     )
     restriction.groups.set([Group.objects.get(name="Membres")])
 
-    for url in ["/", "/ressources/", "/ressources/flux.xml", "/ressources/atom.xml",
-                "/sitemap.xml"]:
+    for url in [
+        "/",
+        "/ressources/",
+        "/ressources/flux.xml",
+        "/ressources/atom.xml",
+        "/sitemap.xml",
+    ]:
         body = client.get(url).content.decode()
         assert "Brouillon" not in body, url
         assert "Pour les membres" not in body, url
@@ -196,7 +213,10 @@ def test_rss_and_atom_feeds_list_public_pages_with_their_themes(client, corpus):
         "Article ancien",
     ]
     assert items[0].findtext("link").endswith(corpus["interview"].url)
-    assert [c.text for c in items[1].findall("category")] == ["Cybersécurité", "Données"]
+    assert [c.text for c in items[1].findall("category")] == [
+        "Cybersécurité",
+        "Données",
+    ]
 
     atom = ET.fromstring(client.get("/ressources/atom.xml").content)
     namespace = {"atom": "http://www.w3.org/2005/Atom"}
