@@ -12,9 +12,11 @@ Sessions are saved after the page row (modelcluster), but Wagtail's `Page.save`
 is atomic, so the emails, enqueued on commit, read the new sessions.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from wagtail.signals import page_published
 
 from events.models import EventPage, EventSession
 
@@ -88,3 +90,12 @@ def notify_participants_of_change(
     from events.reminders import notify_event_change
 
     notify_event_change(instance, change)
+
+
+@receiver(page_published, sender=EventPage)
+def promote_waitlist_after_publish(sender, instance, **kwargs):
+    """An organizer raised the capacity (or reopened registration): people waiting
+    get the new seats, in order, once the change is committed."""
+    from events.registration import event_promote_waitlist
+
+    transaction.on_commit(lambda: event_promote_waitlist(event_id=instance.pk))

@@ -11,7 +11,6 @@ from django.utils import timezone
 from events.models import RegistrationStatus
 from events.registration import (
     RegistrationError,
-    event_promote_waitlist,
     registration_cancel,
     registration_create,
     waitlist_position,
@@ -100,12 +99,11 @@ def test_a_cancellation_promotes_the_first_waiting_who_is_told(training, committ
     assert not [m for m in mail.outbox if m.to == ["second@ville.fr"]]
 
 
-def test_raising_capacity_promotes_people_in_order(training):
+def test_raising_capacity_promotes_people_in_order(training, committed):
     users = [person() for _ in range(5)]
     registrations = [register(training, user) for user in users]
     training.capacity = 4
-    training.save_revision().publish()
-    event_promote_waitlist(event_id=training.pk)
+    committed(training.save_revision().publish)
     statuses = [training.registrations.get(pk=r.pk).status for r in registrations]
     assert statuses == ["confirmee"] * 4 + ["attente"]
 
