@@ -163,6 +163,10 @@ class KnowledgePage(Page):
         context["related"] = knowledge_related(self, user=request.user)
         context["index_url"] = self.get_parent().get_url(request)
         context["can_see_contact"] = user_is_member(request.user)
+        # Through .all(): a preview holds its relations in memory, not in the DB.
+        context["related_collectivities"] = [
+            c for c in self.related_collectivities.all() if c.live
+        ]
         return context
 
     @property

@@ -49,7 +49,8 @@ def knowledge_latest(*, user, limit: int = 3):
 
 def knowledge_related(page: KnowledgePage, *, user, limit: int = 3):
     """Other pages sharing the most themes with `page`, then the newest."""
-    theme_ids = list(page.themes.values_list("pk", flat=True))
+    # Through .all(): a preview's page holds its themes in memory, not in the DB.
+    theme_ids = [theme.pk for theme in page.themes.all()]
     if not theme_ids:
         return []
     pages = (

@@ -116,7 +116,8 @@ def comparable_collectivities(collectivity: CollectivityPage, *, user, limit: in
     """The members most like this one: same kind, similar population, shared
     themes; with their published practices. How a member finds who has already
     done what it plans."""
-    theme_ids = set(collectivity.themes.values_list("pk", flat=True))
+    # Through .all(): a preview's page holds its themes in memory, not in the DB.
+    theme_ids = {theme.pk for theme in collectivity.themes.all()}
     candidates = (
         pages_visible_to(
             CollectivityPage.objects.exclude(pk=collectivity.pk), user=user

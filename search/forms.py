@@ -37,6 +37,8 @@ class SearchForm(forms.Form):
 
     def values(self) -> dict:
         """Cleaned values of the valid fields; defaults for the others."""
+        if not self.is_bound:
+            return {"q": "", "sort": "relevance", "page": 1}
         self.is_valid()
         data = {
             name: self.cleaned_data.get(name)

@@ -21,7 +21,7 @@ from search.analysis import stem, words
 from search.backends.database import DatabaseBackend
 from search.documents import KIND_LABELS, MEMBERS, PUBLIC
 from search.models import SearchEntry, SearchQueryStat
-from search.query import ParsedQuery, parse
+from search.query import ParsedQuery, clean_text, parse
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +150,8 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
 
 
 def suggest(*, text: str, user, limit: int = 8) -> list[dict]:
+    # Control characters (NUL above all: PostgreSQL refuses it) never reach a query.
+    text = clean_text(text)
     visibilities = visibilities_for(user)
     engine, entries = backend(), None
     if not isinstance(engine, DatabaseBackend):

@@ -11,6 +11,7 @@ from knowledge.models import PracticePage
 from retex.models import Theme
 from tests.factories import (
     ArticlePageFactory,
+    CollectivityPageFactory,
     PracticePageFactory,
     ThemeFactory,
     UserFactory,
@@ -85,3 +86,20 @@ def test_a_practice_submitted_for_review_is_public_only_once_approved(client, se
     practice = PracticePage.objects.get(pk=practice.pk)
     assert practice.live
     assert "Notre tiers-lieu" in client.get("/ressources/").content.decode()
+
+
+def test_editors_preview_drafts_of_every_page_type(client, editor, section):
+    theme = ThemeFactory(slug="apercu")
+    article = ArticlePageFactory(
+        parent=section("ressources"), title="Brouillon à relire"
+    )
+    article.themes = [theme]
+    revision = article.save_revision()
+    response = client.get(f"/admin/pages/{article.pk}/revisions/{revision.pk}/view/")
+    assert response.status_code == 200
+    assert client.get(f"/admin/pages/{article.pk}/view_draft/").status_code == 200
+    member = CollectivityPageFactory(parent=section("membres"), title="Ville aperçue")
+    member.themes = [theme]
+    revision = member.save_revision()
+    response = client.get(f"/admin/pages/{member.pk}/revisions/{revision.pk}/view/")
+    assert response.status_code == 200

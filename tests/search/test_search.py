@@ -167,10 +167,10 @@ def test_synonyms_edited_by_editors_apply(client, section, corpus):
         lead="Partager un service numérique entre communes.",
     )
     call_command("search_reindex", verbosity=0, stdout=io.StringIO())
-    assert titles(api(client, q="EPCI")) == []
-    Synonym.objects.create(terms="EPCI, intercommunalité")
+    assert titles(api(client, q="coopération territoriale")) == []
+    Synonym.objects.create(terms="coopération territoriale, intercommunalité")
     assert "Mutualiser à l'échelle de l'intercommunalité" in titles(
-        api(client, q="EPCI")
+        api(client, q="coopération territoriale")
     )
 
 

@@ -48,3 +48,8 @@ def test_odd_queries_answer_normally(client, query):
     response = client.get("/recherche/", {"q": query, "page": "x"})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/recherche/", "/api/search/", "/api/search/suggest/"])
+def test_without_any_query_string_the_search_answers(client, url):
+    assert client.get(url).status_code == 200
