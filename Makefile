@@ -31,6 +31,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py search_reindex
 	$(BIN)/python manage.py demo_admin
 	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
