@@ -25,6 +25,8 @@ import pytest
 import wagtail_factories
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -738,7 +740,15 @@ def request(client, user, url) -> tuple[str, str]:
     if user is not None:
         client.force_login(user)  # again: some URLs (logout…) end the session
     response = client.get(url)
-    response.close()  # file and streaming responses hold files open
+    # File and streaming responses hold files open until closed. Closing fires
+    # request_finished, whose close_old_connections would close the test's
+    # database connection on PostgreSQL (it sees a transaction open): keep it
+    # out, as Django's test client does.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     return answer(response), response.get("Location", "")
 
 
