@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 export PORT
 
-.PHONY: install run test test-postgres lint format messages worker clean help
+.PHONY: install run test test-postgres lint format messages worker clean help bench
 
 help:
 	@echo "make run            install if needed, migrate, load demo content, serve on 127.0.0.1:$(PORT) with the task worker"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-postgres  the suite against a throw-away PostgreSQL database on 127.0.0.1"
 	@echo "make lint           ruff, migrations and translation catalogue checks"
 	@echo "make messages       update the French catalogue after changing user-facing strings"
+	@echo "make bench          benchmark on a large generated corpus, report in var/bench/ (BENCH_ARGS=\"--scale 0.05 --quick\" for a quick run)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +25,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+# axe-core (accessibility checks of the browser tests) comes from npm; without
+# npm those tests are skipped with the reason, the rest of the suite runs.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 # The worker runs the background tasks (emails, indexing); both stop together.
 run: install
@@ -66,6 +74,18 @@ format: install
 
 messages: install
 	$(BIN)/python scripts/check_translations.py --update
+
+# The benchmark (docs/benchmark.md): a corpus in its own database (var/bench/, or
+# retex_bench on the PostgreSQL server of DATABASE_URL), gunicorn with production
+# settings, wrk (apt-get install wrk); the report goes to var/bench/.
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from events.agenda import RECENT_DAYS_IN_FEED, feed_events
 from events.calendar import feed_ical, feed_rows
 from events.models import CalendarToken, EventPage, Registration, RegistrationStatus
+from retex.page_cache import cacheable
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 TOKEN_BYTES = 32
@@ -45,6 +46,7 @@ def _calendar_response(data: bytes, *, filename: str, private: bool) -> HttpResp
 
 
 @require_safe
+@cacheable  # The same for everybody (see above).
 def agenda_feed(request):
     events = feed_rows(feed_events(request), request=request)
     data = feed_ical(events, name=_("Retex — agenda"))

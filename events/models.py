@@ -27,6 +27,9 @@ class EventIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
     subpage_types = ["events.EventPage"]
+    # Seats left change with every registration, which empties the page cache
+    # (retex/page_cache.py).
+    anonymous_page_cache = True
     max_count = 1
 
     class Meta:
@@ -178,6 +181,9 @@ class EventPage(Page):
     ]
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
+    # Only the page itself, as anonymous visitors see it (seats left, a login
+    # button); never `inscription/`, `desinscription/` nor `evenement.ics`.
+    anonymous_page_cache = True
 
     class Meta:
         verbose_name = _("événement")

@@ -22,6 +22,7 @@ from events.registration import (
     waitlist_position,
 )
 from members.affiliation import is_member, verified_email
+from retex.ratelimit import rate_limited
 from retex.visibility import page_restrictions_failed
 
 
@@ -55,6 +56,7 @@ def _back(event):
     return redirect(event.url)
 
 
+@rate_limited("event_registration")
 @csrf_protect
 def register(request, event):
     if request.method != "POST":
@@ -103,6 +105,7 @@ def register(request, event):
     return _back(event)
 
 
+@rate_limited("event_registration")
 @csrf_protect
 def unregister(request, event):
     if request.method != "POST":

@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.selectors import knowledge_listing
+from retex.page_cache import mark_cacheable
 
 FEED_SIZE = 30
 
@@ -16,6 +17,10 @@ class KnowledgeRssFeed(Feed):
         "Les derniers articles, entretiens et retours d'expérience publiés."
     )
     link = "/ressources/"
+
+    def __call__(self, request, *args, **kwargs):
+        # The same for everybody (see `items`): kept in the page cache.
+        return mark_cacheable(super().__call__(request, *args, **kwargs))
 
     def items(self):
         # Always as an anonymous visitor: a feed reader has no session, and a

@@ -49,6 +49,8 @@ class KnowledgeIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
+    # Each filter and page number is kept apart (retex/page_cache.py).
+    anonymous_page_cache = True
     subpage_types = [
         "knowledge.ArticlePage",
         "knowledge.InterviewPage",
@@ -136,6 +138,9 @@ class KnowledgePage(Page):
     ]
 
     is_creatable = False
+    # Contacts of practices are shown to members only, who are never served
+    # from the page cache (retex/page_cache.py).
+    anonymous_page_cache = True
     parent_page_types = ["knowledge.KnowledgeIndexPage"]
     subpage_types = []
 

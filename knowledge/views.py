@@ -2,6 +2,7 @@ from django.http import QueryDict
 
 from knowledge.forms import KnowledgeFilterForm
 from knowledge.selectors import knowledge_listing, knowledge_years
+from retex.page_cache import remember_for_visibility
 from retex.pagination import paginate
 
 PAGE_SIZE = 12
@@ -10,9 +11,13 @@ PAGE_SIZE = 12
 def listing_context(request, *, index_page) -> dict:
     """Context of `/ressources/`: filter form, the page of results, the query
     string to keep filters across pagination."""
-    form = KnowledgeFilterForm(
-        request.GET or None, years=knowledge_years(user=request.user)
+    # Reads every visible page: shared by all who see the same pages.
+    years = remember_for_visibility(
+        "knowledge_years",
+        user=request.user,
+        compute=lambda: knowledge_years(user=request.user),
     )
+    form = KnowledgeFilterForm(request.GET or None, years=years)
     filters = form.valid_filters() if form.is_bound else {}
     items = paginate(
         request,

@@ -1,9 +1,31 @@
+from django.contrib.auth.views import redirect_to_login
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from knowledge.document_access import may_download
 from knowledge.reports import ThemeReportView
+
+
+@hooks.register("before_serve_document")
+def serve_members_only_documents_to_members(document, request):
+    """Members-only documents (`knowledge/document_access.py`): a login prompt
+    for anonymous visitors, a 403 page for other people.
+
+    Runs before Wagtail's own collection privacy check (our apps come first in
+    INSTALLED_APPS), which still applies afterwards.
+    """
+    if may_download(document, request.user):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = TemplateResponse(
+        request, "knowledge/document_restricted.html", {}, status=403
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @hooks.register("register_admin_urls")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from members.forms import DirectoryFilterForm
 from members.selectors import directory_counts, directory_listing
+from retex.page_cache import cacheable, remember_for_visibility
 from retex.pagination import paginate
 
 PAGE_SIZE = 24
@@ -38,7 +39,14 @@ EXPORT_FIELDS = [
 def directory_context(request) -> dict:
     probe = DirectoryFilterForm(request.GET or None)
     filters = probe.valid_filters() if probe.is_bound else {}
-    counts = directory_counts(user=request.user, filters=filters)
+    # Grouped counts over the whole directory: shared by all who see the same
+    # collectivities with the same filters.
+    counts = remember_for_visibility(
+        "directory_counts",
+        user=request.user,
+        params=sorted((name, request.GET[name]) for name in filters),
+        compute=lambda: directory_counts(user=request.user, filters=filters),
+    )
     form = DirectoryFilterForm(request.GET or None, counts=counts)
     if form.is_bound:
         form.is_valid()
@@ -88,6 +96,7 @@ def export_rows(request):
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@cacheable  # Open data, the same for everybody.
 def directory_export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -103,6 +112,7 @@ def directory_export_csv(request):
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@cacheable
 def directory_export_json(request):
     rows = list(export_rows(request))
     return HttpResponse(

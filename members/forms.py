@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,16 @@ class ProfileForm(forms.ModelForm):
 class CollectivityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.title} ({obj.get_kind_display()})"
+
+    def to_python(self, value):
+        # An id beyond 64 bits makes the database driver raise OverflowError
+        # (a server error) instead of "no such row": refuse it as invalid.
+        text = str(value).strip()
+        if re.fullmatch(r"[+-]?[0-9]+", text) and abs(int(text)) >= 2**63:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 class AffiliationRequestForm(forms.Form):

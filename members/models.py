@@ -98,6 +98,8 @@ class MemberIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
     subpage_types = ["members.CollectivityPage"]
+    # Each filter and page number is kept apart (retex/page_cache.py).
+    anonymous_page_cache = True
     max_count = 1
 
     class Meta:
@@ -238,9 +240,12 @@ class CollectivityPage(Page):
         InlinePanel("contacts", label=_("Contacts (visibles des seuls membres)")),
         MultiFieldPanel(
             [
-                FieldPanel("membership_status"),
-                FieldPanel("member_since"),
-                FieldPanel("email_domains"),
+                # The permission on each field (not only on the group) drops
+                # the fields from a representative's form: a hidden required
+                # field would make every save of theirs fail.
+                FieldPanel("membership_status", permission="members.manage_membership"),
+                FieldPanel("member_since", permission="members.manage_membership"),
+                FieldPanel("email_domains", permission="members.manage_membership"),
             ],
             heading=_("Adhésion"),
             permission="members.manage_membership",
@@ -254,6 +259,9 @@ class CollectivityPage(Page):
     ]
     parent_page_types = ["members.MemberIndexPage"]
     subpage_types = []
+    # Contacts are shown to members only, who are never served from the page
+    # cache (retex/page_cache.py).
+    anonymous_page_cache = True
 
     class Meta:
         verbose_name = _("collectivité")

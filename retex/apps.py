@@ -6,3 +6,8 @@ class RetexConfig(AppConfig):
     name = "retex"
     verbose_name = _("Site")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from retex import page_cache
+
+        page_cache.connect_signals()

@@ -26,6 +26,8 @@ class HomePage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("hero_text")]
+    # Alike for every anonymous visitor: kept in the page cache (retex/page_cache.py).
+    anonymous_page_cache = True
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
@@ -54,6 +56,7 @@ class StandardPage(Page):
         index.SearchField("lead"),
         index.SearchField("body"),
     ]
+    anonymous_page_cache = True
 
     class Meta:
         verbose_name = _("page standard")

@@ -88,8 +88,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id covers everything logged by the others, and the access
+    # line measures the whole request (retex/request_log.py).
+    "retex.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: anonymous visitors' cached pages are
+    # served without them (retex/page_cache.py).
+    "retex.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +176,30 @@ else:
             "LOCATION": "retex",
         }
     }
+# Whole pages for anonymous visitors (retex/page_cache.py), apart from the rest so
+# that many pages never push out rate-limit counters: in Redis under their own
+# prefix, with short timeouts (a slow Redis means uncached pages, not stuck
+# ones); otherwise in each process's memory, at most 500 pages.
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "retex") + "-pages",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "retex-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+# How long an anonymous visitor's page may be served from the cache, at most
+# (seconds; 0 turns the page cache off). Any change that shows on a page empties
+# it at once, in every process sharing the cache, so the limit only bounds what
+# changes with time alone (upcoming events, registration windows). On by default
+# with REDIS_URL only: without it each process has its own cache and a change
+# made in one (an editor publishing) would reach the others only on expiry.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # --- Background tasks --------------------------------------------------------------
 
@@ -194,13 +224,15 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # database as fallback: on any Elasticsearch error the database answers and the
 # error is logged; after a connection failure Elasticsearch is left alone for 30 s.
 # The database index is always kept up to date too. Run `manage.py search_reindex`
-# to create the Elasticsearch index, after editors change synonyms (they are built
-# into its search analyzer) and after an outage (changes made meanwhile reached
-# only the database).
+# to create the Elasticsearch index and after an outage (changes made meanwhile
+# reached only the database); synonym changes rebuild it in the background.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 # Indexes are "{prefix}-documents-{timestamp}" behind the alias "{prefix}-documents";
 # a distinct prefix lets several sites (or the live tests) share one cluster.
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "retex")
+# Search answers are cached (shared cache) until the index changes, at most this
+# long; 0 turns the cache off (the benchmark measures both).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 600)
 
 # Wagtail's own search, used by the admin's page and image choosers.
 WAGTAILSEARCH_BACKENDS = {
@@ -290,6 +322,30 @@ ACCOUNT_RATE_LIMITS = {
 # Leave 0 without a proxy; behind nginx or a load balancer set it, or everybody
 # shares the proxy's address and its per-IP rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# allauth reads the client address through `retex.ratelimit.client_ip`, like the
+# site's own rate limits: one reading of X-Forwarded-For for the whole site.
+ACCOUNT_ADAPTER = "retex.ratelimit.AccountAdapter"
+# The site's own rate limits (retex/ratelimit.py), "amount/period", counted per
+# account when logged in, else per client address, in the same cache. Past them
+# pages answer 429 with a French page, the JSON API with a French `error`, both
+# with Retry-After.
+RETEX_RATE_LIMITS = {
+    # POSTs to an event's inscription/ and desinscription/ (each sends emails).
+    "event_registration": "30/10m",
+    # The JSON search API; the suggestions follow keystrokes, hence more room.
+    "search_api": "120/m",
+    "search_suggest": "300/m",
+}
+# RATE_LIMITS="search_api=600/m,event_registration=10/10m" overrides some of them
+# (the benchmark, a load generator on one address, lifts them this way).
+for _item in env_list("RATE_LIMITS", []):
+    _action, _sep, _rate = _item.partition("=")
+    if not _sep or _action.strip() not in RETEX_RATE_LIMITS:
+        raise ImproperlyConfigured(
+            f"RATE_LIMITS: {_item!r} is not action=rate with action among "
+            + ", ".join(RETEX_RATE_LIMITS)
+        )
+    RETEX_RATE_LIMITS[_action.strip()] = _rate.strip()
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Retex"
 
@@ -385,8 +441,24 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents are checked by content too (a page renamed .pdf is refused), in
+# every admin form that uploads one (knowledge/uploads.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.uploads.DocumentForm"
+# Always through Wagtail's view, which asks knowledge/document_access.py who may
+# download (members-only documents), and never a redirect to the media URL:
+# MEDIA_ROOT/documents/ must not be served by the web server.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Served documents get "Content-Security-Policy: default-src 'none'" and nosniff
+# from Wagtail; only PDFs open in the browser, everything else downloads.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# Images are opened by Willow on upload: their format must match their extension.
+# No SVG: it can carry scripts, and would be served from the site's origin.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Decompression bombs: a small file that decodes to a huge bitmap (a 50 Mpx
+# phone photo passes).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -435,7 +507,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        # Like X-Frame-Options: DENY (browsers obey this one first). Wagtail's
+        # previews are framed under /admin/, which this policy leaves out.
+        "frame-ancestors": ["'none'"],
     },
 }
 PERMISSIONS_POLICY = (
@@ -444,14 +518,26 @@ PERMISSIONS_POLICY = (
 
 # --- Logging -----------------------------------------------------------------------
 
+# Every line carries the request's id ("-" outside requests: commands, workers);
+# "retex.access" logs one line per request (method, path without query string,
+# status, duration), with nothing personal or secret (retex/request_log.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "retex.request_log.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

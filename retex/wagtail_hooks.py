@@ -5,8 +5,12 @@ from wagtail.models import PageViewRestriction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from retex import page_cache
 from retex.models import Theme
 from retex.visibility import page_restrictions_failed
+
+# Public pages of the types that opt in are kept for anonymous visitors.
+hooks.register("on_serve_page", page_cache.serve_public_pages)
 
 
 @hooks.register("before_serve_page")

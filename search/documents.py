@@ -73,7 +73,17 @@ def _knowledge(page) -> SearchDocument:
     from knowledge.models import DocumentText, block_texts
 
     body = [*block_texts(page.body), *page.extra_reading_text()]
-    document_ids = [item.document_id for item in page.attached_documents.all()]
+    documents = [
+        item.document for item in page.attached_documents.select_related("document")
+    ]
+    if visibility_of(page) == PUBLIC:
+        # A document also attached to a members-only page (or a draft) is
+        # served to members only: its text must not be found by visitors here.
+        from knowledge.document_access import PUBLIC as PUBLIC_DOCUMENT
+        from knowledge.document_access import document_audience
+
+        documents = [d for d in documents if document_audience(d) == PUBLIC_DOCUMENT]
+    document_ids = [document.pk for document in documents if document is not None]
     body.extend(
         DocumentText.objects.filter(document_id__in=document_ids).values_list(
             "text", flat=True

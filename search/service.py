@@ -3,8 +3,14 @@
 The backend is the database unless `ELASTICSEARCH_URL` is set; when
 Elasticsearch fails, the same search is answered from the database and the
 failure is logged, never shown.
+
+Snippets: Elasticsearch's highlighted fragment when it sent one, escaped again
+here (`highlighted`); otherwise one built from the entry (`snippet`), as the
+database backend always gets.
 """
 
+import functools
+import html
 import logging
 import math
 import re
@@ -17,8 +23,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from search import cache as search_cache
 from search.analysis import stem, words
 from search.backends.database import DatabaseBackend
+from search.cache import SearchAnswer
 from search.documents import KIND_LABELS, MEMBERS, PUBLIC
 from search.models import SearchEntry, SearchQueryStat
 from search.query import ParsedQuery, clean_text, parse
@@ -79,38 +87,69 @@ def search(*, text: str, user, filters=None, sort="relevance", page=1) -> Search
     engine = backend()
     # The database backend answers primary keys, Elasticsearch entry keys.
     field_name = getattr(engine, "result_field", "pk")
+    # Answers are cached until the index changes; a fallback answer is not.
+    key = (
+        engine.name,
+        query.clauses,
+        query.phrase,
+        sorted(filters.items()),
+        *(arguments[name] for name in ("visibilities", "sort", "offset", "limit")),
+    )
     try:
-        ids, count, facets = engine.search(query, **arguments)
+        # `SearchAnswer(*…)`: also takes a backend's plain (ids, count, facets).
+        answer = SearchAnswer(
+            *search_cache.cached(key, lambda: engine.search(query, **arguments))
+        )
     except Exception:
         if isinstance(engine, DatabaseBackend):
             raise
         logger.exception("Elasticsearch failed; answering from the database")
-        ids, count, facets = database_backend().search(query, **arguments)
+        answer = SearchAnswer(*database_backend().search(query, **arguments))
         field_name = "pk"
     # The database entries are the reference: visibility is checked again, and
     # an Elasticsearch hit without an entry (a page deleted since) is dropped.
     entries = SearchEntry.objects.filter(
         visibility__in=arguments["visibilities"]
-    ).in_bulk(ids, field_name=field_name)
-    result.count = count
-    result.facets = facets
-    result.results = [result_of(entries[i], query) for i in ids if i in entries]
+    ).in_bulk(answer.ids, field_name=field_name)
+    result.count = answer.count
+    result.facets = answer.facets
+    result.results = [
+        result_of(entries[i], query, highlight=answer.snippets.get(i))
+        for i in answer.ids
+        if i in entries
+    ]
     return result
 
 
-def result_of(entry: SearchEntry, query: ParsedQuery) -> dict:
+def result_of(
+    entry: SearchEntry, query: ParsedQuery, *, highlight: str | None = None
+) -> dict:
+    """What the page and the API show of an entry; `highlight` is the backend's
+    highlighted fragment of its lead or body, if any."""
+    text = entry.lead + "\n" + entry.body
     return {
         "title": entry.title,
         "url": entry.url,
         "kind": entry.kind,
         "kind_label": KIND_LABELS.get(entry.kind, entry.kind),
-        "snippet": snippet(entry.lead + "\n" + entry.body, query.all_terms),
+        "snippet": (
+            highlighted(highlight, text)
+            if highlight
+            else snippet(text, query.all_terms)
+        ),
         "date": entry.date.isoformat() if entry.date else None,
         "themes": [name for name in entry.theme_names.split("\n") if name],
     }
 
 
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)?")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stems(token: str) -> frozenset[str]:
+    """The analysed terms of one word of text (the vocabulary repeats itself
+    from one document and one request to the next)."""
+    return frozenset(stem(word) for word in words(token))
 
 
 def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
@@ -121,8 +160,7 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
         return ""
 
     def matches(token) -> bool:
-        analysed = words(token.group())
-        return any(stem(word) in wanted for word in analysed)
+        return not wanted.isdisjoint(_stems(token.group()))
 
     hits = [index for index, token in enumerate(tokens[:5000]) if matches(token)][:200]
     start = 0
@@ -147,6 +185,38 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
     if start + size < len(tokens):
         html += " …"
     return mark_safe(html)  # noqa: S308  (every piece above is escaped)
+
+
+_MARK_TAGS = re.compile(r"(</?mark>)")
+
+
+def highlighted(fragment: str, text: str) -> str:
+    """A highlighted fragment (Elasticsearch's) as safe HTML.
+
+    Not trusted as it comes: every piece of text between the tags is unescaped
+    (Elasticsearch escaped it: nothing is escaped twice) and escaped again, and
+    `<mark>`/`</mark>` are the only tags kept, balanced. "…" marks a fragment
+    starting or ending inside `text`, the entry's lead and body.
+    """
+    pieces, plain, inside = [], [], False
+    for part in _MARK_TAGS.split(fragment):
+        if part in ("<mark>", "</mark>"):
+            if (part == "<mark>") != inside:
+                pieces.append(part)
+                inside = not inside
+            continue
+        part = html.unescape(part)
+        plain.append(part)
+        pieces.append(escape(part))
+    if inside:
+        pieces.append("</mark>")
+    body = " ".join("".join(pieces).split())
+    shown, whole = " ".join("".join(plain).split()), " ".join(text.split())
+    if not whole.startswith(shown):
+        body = "… " + body
+    if not whole.endswith(shown):
+        body += " …"
+    return mark_safe(body)  # noqa: S308  (every piece of text above is escaped)
 
 
 def suggest(*, text: str, user, limit: int = 8) -> list[dict]:

@@ -1,6 +1,11 @@
 """What changes a page's search document: publishing, unpublishing, deleting,
-moving, and view restrictions. Each enqueues one indexing task after commit."""
+moving, and view restrictions. Each enqueues one indexing task after commit.
 
+A synonym saved or deleted enqueues a rebuild of the Elasticsearch index, whose
+search analyzer holds the synonyms (the database backend needs none).
+"""
+
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
@@ -48,3 +53,13 @@ def page_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=PageViewRestriction)
 def restriction_changed(sender, instance, **kwargs):
     _reindex(instance.page_id)
+
+
+@receiver(post_save, sender="search.Synonym")
+@receiver(post_delete, sender="search.Synonym")
+def synonym_changed(sender, instance, **kwargs):
+    if not getattr(settings, "ELASTICSEARCH_URL", None):
+        return
+    from search.tasks import rebuild_elasticsearch_index
+
+    enqueue_after_commit(rebuild_elasticsearch_index)

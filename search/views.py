@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from members.models import CollectivityKind
 from members.territories import Region
 from retex.models import Theme
+from retex.ratelimit import rate_limited, too_many_requests_json
 from search.documents import KIND_LABELS
 from search.forms import SearchForm
 from search.service import log_query, search, suggest
@@ -93,6 +94,7 @@ def search_page(request):
 
 
 @require_GET
+@rate_limited("search_api", methods=("GET", "HEAD"), answer=too_many_requests_json)
 def search_api(request):
     form, _values, result = _run(request)
     return JsonResponse(
@@ -122,6 +124,7 @@ def search_api(request):
 
 
 @require_GET
+@rate_limited("search_suggest", methods=("GET", "HEAD"), answer=too_many_requests_json)
 def suggest_api(request):
     text = (request.GET.get("q") or "")[:100]
     return JsonResponse(

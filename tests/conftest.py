@@ -15,12 +15,54 @@ def _test_environment(settings, tmp_path):
     # The suite runs on the database backend; the live Elasticsearch tests set
     # their own URL, so a cluster named in the environment is never written to.
     settings.ELASTICSEARCH_URL = None
+    # A REDIS_URL in the environment must not turn the page cache on for the
+    # suite; tests/retex/test_page_cache.py turns it on where it is the subject.
+    settings.PAGE_CACHE_SECONDS = 0
+    # Process memory, whatever REDIS_URL says: clearing the cache between tests
+    # must never empty a developer's shared Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-pages",
+        },
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(_test_environment):
+    """Each test starts with an empty cache: rate-limit counters (and anything
+    cached) never carry over from one test to the next."""
+    from django.core.cache import caches
+
+    # At set-up only: at tear-down a test may still point a cache at a server
+    # that is down on purpose.
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
+# What Django serialised of each test database when it was created, for
+# `serialized_rollback` (see tests/browser/conftest.py for why it is kept here).
+SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            SERIALIZED_CONTENTS[alias] = contents
 
 
 @pytest.fixture

@@ -124,3 +124,31 @@ def give_mfa(user):
 
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def make_document(name: str, content: bytes, *, title: str | None = None):
+    """An uploaded Wagtail document holding `content`, saved like the admin does
+    (file size and hash set)."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title=title or name)
+    document.file.save(name, ContentFile(content), save=False)
+    document._set_document_file_metadata()
+    document.save()
+    document.file.close()
+    return document
+
+
+def close_response(response) -> None:
+    """Close a (file) response without closing the test's database connection:
+    closing fires request_finished, whose close_old_connections would close it
+    on PostgreSQL (it sees a transaction open), as Django's test client avoids."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

@@ -12,28 +12,16 @@ every value (query terms, filters, visibilities) is passed as a parameter.
 
 # ruff: noqa: S608  (see above: no value is ever formatted into the SQL)
 
-from collections import Counter, defaultdict
-from typing import NamedTuple
-
 from django.db import connection, transaction
 
+from search import cache as search_cache
 from search.analysis import fold, terms_text
+from search.cache import SearchAnswer
 from search.documents import SearchDocument
 from search.models import SearchEntry, SearchEntryTheme
 from search.query import ParsedQuery, fts5_match, tsquery
 
 FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
-
-
-class _Row(NamedTuple):
-    id: int
-    score: float
-    phrase: bool
-    date: object
-    kind: str
-    region: str
-    collectivity_kind: str
-    year: int | None
 
 
 def _materialized() -> str:
@@ -54,6 +42,7 @@ class DatabaseBackend:
     # --- Writing -------------------------------------------------------------------
 
     def index(self, documents: list[SearchDocument]) -> None:
+        search_cache.index_changed()
         with transaction.atomic():
             for document in documents:
                 entry, _created = SearchEntry.objects.update_or_create(
@@ -65,10 +54,12 @@ class DatabaseBackend:
                 )
 
     def remove(self, keys: list[str]) -> None:
+        search_cache.index_changed()
         SearchEntry.objects.filter(key__in=list(keys)).delete()
 
     def rebuild(self, documents) -> int:
         count = 0
+        search_cache.index_changed()
         with transaction.atomic():
             SearchEntry.objects.all().delete()
             batch = []
@@ -79,6 +70,10 @@ class DatabaseBackend:
                     batch = []
             if batch:
                 count += self._bulk(batch)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner misjudges how many rows match.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_searchentry, search_searchentrytheme")
         return count
 
     def _bulk(self, documents) -> int:
@@ -156,91 +151,107 @@ class DatabaseBackend:
         params.append(fts5_match(query.clauses))
         return sql, params
 
-    def search(self, query: ParsedQuery, *, filters, visibilities, sort, offset, limit):
-        """Ids of the matching entries in order, their total count, and facets.
-
-        The full-text match runs once; filters, facets (each counted with the
-        other filters applied) and ordering are done on its rows in Python, which
-        costs less than asking the database to match again for every facet.
-        """
-        if query.is_empty:
-            return [], 0, {}
+    def _filtered_sql(self, query: ParsedQuery, *, visibilities):
+        """SQL of the common table expressions `m` (the match, ranked once) and
+        `f` (its visible entries with what filters, facets and ordering need)."""
         matched_sql, params = self._matched_sql(query)
         placeholders = ", ".join(["%s"] * len(visibilities))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH m AS {_materialized()}({matched_sql}) "
-                "SELECT e.id, m.score, m.phrase, e.date, e.kind, e.region, "
-                "e.collectivity_kind, e.year FROM m "
-                "JOIN search_searchentry e ON e.id = m.id "
-                f"WHERE e.visibility IN ({placeholders})",
-                [*params, *visibilities],
-            )
-            rows = [_Row(*row) for row in cursor.fetchall()]
-            themes = defaultdict(set)
-            if rows:
-                cursor.execute(
-                    f"WITH m AS {_materialized()}({matched_sql}) "
-                    "SELECT t.entry_id, t.slug FROM m "
-                    "JOIN search_searchentrytheme t ON t.entry_id = m.id",
-                    params,
-                )
-                for entry_id, slug in cursor.fetchall():
-                    themes[entry_id].add(slug)
-
-        wanted = {k: v for k, v in filters.items() if v not in (None, "")}
-
-        def passes(row, exclude=None) -> bool:
-            for name, value in wanted.items():
-                if name == exclude:
-                    continue
-                if name == "theme":
-                    if value not in themes[row.id]:
-                        return False
-                elif name == "year":
-                    if row.year != int(value):
-                        return False
-                elif getattr(row, name, None) != value:
-                    return False
-            return True
-
-        matched = [row for row in rows if passes(row)]
-        if sort == "date":
-            matched.sort(
-                key=lambda r: (
-                    r.date is None,
-                    -(r.date.toordinal() if r.date else 0),
-                    -r.score,
-                )
-            )
-        else:
-            matched.sort(
-                key=lambda r: (
-                    not r.phrase,
-                    -r.score,
-                    r.date is None,
-                    -(r.date.toordinal() if r.date else 0),
-                )
-            )
-        facets = {}
-        for name in FACET_FIELDS:
-            counts = Counter(
-                getattr(row, name)
-                for row in rows
-                if getattr(row, name) not in (None, "", 0) and passes(row, exclude=name)
-            )
-            facets[name] = [
-                (str(value), count) for value, count in counts.most_common()
-            ]
-        theme_counts = Counter(
-            slug
-            for row in rows
-            if passes(row, exclude="theme")
-            for slug in themes[row.id]
+        return (
+            f"WITH m AS {_materialized()}({matched_sql}), "
+            f"f AS {_materialized()}(SELECT e.id, e.date, e.kind, e.region, "
+            "e.collectivity_kind, e.year, m.score, m.phrase FROM m "
+            "JOIN search_searchentry e ON e.id = m.id "
+            f"WHERE e.visibility IN ({placeholders})) ",
+            [*params, *visibilities],
         )
-        facets["theme"] = theme_counts.most_common()
-        page = matched[offset : offset + limit]
-        return [row.id for row in page], len(matched), facets
+
+    @staticmethod
+    def _conditions(filters: dict, exclude: str | None = None):
+        """WHERE conditions on `f` for the filters (one of them left out)."""
+        sql, params = ["1 = 1"], []
+        for name, value in filters.items():
+            if name == exclude:
+                continue
+            if name == "theme":
+                sql.append(
+                    "EXISTS (SELECT 1 FROM search_searchentrytheme t2 "
+                    "WHERE t2.entry_id = f.id AND t2.slug = %s)"
+                )
+            elif name in FACET_FIELDS:
+                sql.append(f"f.{name} = %s")
+            else:
+                continue
+            params.append(value)
+        return " AND ".join(sql), params
+
+    def search(self, query: ParsedQuery, *, filters, visibilities, sort, offset, limit):
+        """Ids of the matching entries in order, their total count, and facets
+        (each counted with the other filters applied).
+
+        One statement: the match (and on PostgreSQL the ranking, which reads
+        every matching document's vector) runs once, then the requested page,
+        the count and every facet are computed from its rows.
+        """
+        if query.is_empty:
+            return SearchAnswer([], 0, {})
+        wanted = {k: v for k, v in filters.items() if v not in (None, "")}
+        if "year" in wanted:
+            try:
+                wanted["year"] = int(wanted["year"])
+            except (TypeError, ValueError):
+                return SearchAnswer([], 0, {})
+        if sort == "date":
+            order = "f.date IS NULL, f.date DESC, f.score DESC, f.id"
+        else:
+            order = "f.phrase DESC, f.score DESC, f.date IS NULL, f.date DESC, f.id"
+        cte, params = self._filtered_sql(query, visibilities=visibilities)
+        where, where_params = self._conditions(wanted)
+        parts = [
+            # Positions rather than ORDER BY: the order of a UNION is not kept.
+            "SELECT 'page', CAST(ranked.id AS TEXT), ranked.position FROM "
+            f"(SELECT f.id, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
+            f"FROM f WHERE {where}) ranked "
+            "WHERE ranked.position > %s AND ranked.position <= %s",
+            f"SELECT '', '', COUNT(*) FROM f WHERE {where}",
+        ]
+        params += [*where_params, offset, offset + limit, *where_params]
+        for name in FACET_FIELDS:
+            where, where_params = self._conditions(wanted, exclude=name)
+            present = (
+                "f.year IS NOT NULL AND f.year <> 0"
+                if name == "year"
+                else f"f.{name} <> ''"
+            )
+            parts.append(
+                f"SELECT '{name}', CAST(f.{name} AS TEXT), COUNT(*) FROM f "
+                f"WHERE {where} AND {present} GROUP BY f.{name}"
+            )
+            params += where_params
+        where, where_params = self._conditions(wanted, exclude="theme")
+        parts.append(
+            "SELECT 'theme', t.slug, COUNT(*) FROM f "
+            "JOIN search_searchentrytheme t ON t.entry_id = f.id "
+            f"WHERE {where} GROUP BY t.slug"
+        )
+        params += where_params
+        with connection.cursor() as cursor:
+            cursor.execute(cte + " UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+
+        page, count = [], 0
+        facets = {name: [] for name in (*FACET_FIELDS, "theme")}
+        for name, value, number in rows:
+            if name == "page":
+                page.append((number, int(value)))
+            elif name:
+                facets[name].append((str(value), number))
+            else:
+                count = number
+        for values in facets.values():
+            values.sort(key=lambda item: (-item[1], item[0]))
+        return SearchAnswer(
+            [entry_id for _position, entry_id in sorted(page)], count, facets
+        )
 
     def suggest(self, text: str, *, visibilities, limit: int = 8) -> list[SearchEntry]:
         prefix = fold(text).strip()

@@ -5,28 +5,36 @@ same `ParsedQuery`, so the site does not care which one answered: the service
 falls back to the database when Elasticsearch fails, and the database index is
 always kept up to date as well.
 
-Index. One versioned index per rebuild, `{prefix}-documents-{timestamp}`, behind
-the alias `{prefix}-documents`. `rebuild()` fills a new index, refreshes it,
-moves the alias in one atomic `update_aliases` call and deletes the older
-indexes: searches never see a half-built index. `index()` and `remove()` write
-through the alias (`require_alias`: a missing alias is an error, never an
-auto-created index with a guessed mapping).
+Index. The documents are `ElasticsearchDocument`s, an elasticsearch-dsl
+`Document` declaring the fields, their analyzers and a strict mapping. One
+versioned index per rebuild, `{prefix}-documents-{timestamp}`, behind the alias
+`{prefix}-documents`: `rebuild()` binds the document class to a new index name,
+fills it, refreshes it, moves the alias in one atomic `update_aliases` call and
+deletes the older indexes: searches never see a half-built index. Should two
+rebuilds overlap, the one started last wins: an older one never takes the alias
+back nor deletes a newer index. `index()` and `remove()` write through the alias
+(`require_alias`: a missing alias is an error, never an auto-created index with
+a guessed mapping).
 
 Analysis. French, the equivalent of `search.analysis`: elision, lower case,
 accents folded, our French stop words, the light French stemmer. The search
 analyzer also applies the editors' synonyms (`search.models.Synonym`), read
-when the index is built: a new or changed synonym reaches this analyzer at the
-next `search_reindex`. Queries do not wait for it, though: the query clauses
-already carry the synonyms' alternatives (`search.query.parse` reads them at
-query time), and each alternative is sent as the words editors and visitors
-wrote, for Elasticsearch to analyse, never as our own stems.
+when the index is built: saving or deleting a synonym enqueues a rebuild
+(`search.tasks.rebuild_elasticsearch_index`). Queries do not wait for it, though:
+the query clauses already carry the synonyms' alternatives (`search.query.parse`
+reads them at query time), and each alternative is sent as the words editors and
+visitors wrote, for Elasticsearch to analyse, never as our own stems.
 
 Facets. Filters (kind, theme, region, collectivity kind, year) go in the
 `post_filter`, and each facet is a `filter` aggregation with every filter but its
 own: choosing a region still shows the other regions' counts, as the database
 backend does. Visibility is in the query itself: it applies to everything.
 
-No highlighting: the service builds its snippets from the database entries.
+Highlighting. Each hit comes back with one fragment of its lead or body (the
+one with the most matched words, the lead on a tie; the start of the lead when
+only the title matched), the matches in `<mark>`, the text HTML-escaped by
+Elasticsearch (`encoder: html`). The service escapes it again all the same and
+keeps no other tag (`search.service.highlighted`).
 
 Connection. One client per URL, created on first use, with short timeouts and
 no retries; after a connection failure Elasticsearch is not tried again for
@@ -54,10 +62,11 @@ from elasticsearch.dsl import (
     A,
     Completion,
     Date,
+    Document,
     Index,
     Integer,
     Keyword,
-    Mapping,
+    MetaField,
     Q,
     Search,
     Text,
@@ -66,7 +75,9 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.helpers import BulkIndexError, bulk
 
+from search import cache as search_cache
 from search.analysis import ELISIONS, STOP_WORDS, fold, terms
+from search.cache import SearchAnswer
 from search.documents import SearchDocument
 from search.query import Alternative, ParsedQuery
 
@@ -98,6 +109,16 @@ _SYNONYM_UNSAFE = re.compile(r"[^\w\s'\u2019-]")
 TEXT_ANALYZER = "french_text"
 SEARCH_ANALYZER = "french_search"
 SUGGEST_ANALYZER = "french_suggest"
+SYNONYM_FILTER = "french_synonyms"
+
+# Highlighted fragments: about the 30 words of the database's snippets.
+HIGHLIGHT_FIELDS = ("lead", "body")
+HIGHLIGHT_SIZE = 200  # characters
+# Highlighting stops there in long bodies (attached documents' text) instead of
+# failing: the default `index.highlight.max_analyzed_offset` is 1,000,000.
+HIGHLIGHT_MAX_OFFSET = 999_999
+
+EMPTY = (None, "", [])  # Values left out of the stored documents.
 
 
 class ElasticsearchUnavailable(Exception):
@@ -111,6 +132,85 @@ _elision = token_filter(
 )
 _stop = token_filter("french_stop", type="stop", stopwords=sorted(STOP_WORDS))
 _stemmer = token_filter("french_stemmer", type="stemmer", language="light_french")
+_text_analyzer = analyzer(
+    TEXT_ANALYZER,
+    tokenizer="standard",
+    filter=[_elision, "lowercase", "asciifolding", _stop, _stemmer],
+)
+_suggest_analyzer = analyzer(
+    SUGGEST_ANALYZER,
+    tokenizer="standard",
+    filter=[_elision, "lowercase", "asciifolding"],
+)
+
+
+def _text(**options) -> Text:
+    # The search analyzer is only named here: each index defines it when it is
+    # built, with the editors' synonyms of that moment (`build_index`).
+    return Text(analyzer=_text_analyzer, search_analyzer=SEARCH_ANALYZER, **options)
+
+
+class ElasticsearchDocument(Document):
+    """A `SearchDocument` as Elasticsearch stores it: the mapping of every index
+    is this class's, and bulk actions are its instances' `to_dict()`."""
+
+    key = Keyword()
+    page_id = Integer()
+    kind = Keyword()
+    title = _text()
+    lead = _text()
+    body = _text()
+    themes = Keyword(multi=True)
+    theme_names = _text(multi=True)
+    collectivity_kind = Keyword()
+    region = Keyword()
+    visibility = Keyword()
+    date = Date(format="strict_date")
+    year = Integer()
+    url = Keyword(index=False, doc_values=False)
+    # Suggestions are filtered by who may see them, as the searches are.
+    suggest = Completion(
+        analyzer=_suggest_analyzer,
+        contexts=[{"name": "visibility", "type": "category", "path": "visibility"}],
+    )
+
+    class Meta:
+        # A field this class does not declare is an error, never a guessed mapping.
+        dynamic = MetaField("strict")
+
+    class Index:
+        # No name: every document says which index it goes to (the alias, or the
+        # new versioned index of a rebuild); writing without one is refused.
+        settings = {"number_of_shards": 1}
+
+    @classmethod
+    def of(cls, document: SearchDocument, *, index: str) -> "ElasticsearchDocument":
+        """The document for `index`; empty values are left out (no empty facet
+        values)."""
+        fields = {
+            "key": document.key,
+            "page_id": document.page_id,
+            "kind": document.kind,
+            "title": document.title,
+            "lead": document.lead,
+            "body": document.body,
+            "themes": document.themes,
+            "theme_names": document.theme_names,
+            "collectivity_kind": document.collectivity_kind,
+            "region": document.region,
+            "visibility": document.visibility,
+            "date": document.date.isoformat() if document.date else None,
+            "year": document.year,
+            "url": document.url,
+            "suggest": {
+                "input": suggest_inputs(document.suggestions or [document.title]),
+                "weight": suggest_weight(document.date),
+            },
+        }
+        return cls(
+            meta={"id": document.key, "index": index},
+            **{name: value for name, value in fields.items() if value not in EMPTY},
+        )
 
 
 def synonym_rules() -> list[str]:
@@ -129,64 +229,29 @@ def synonym_rules() -> list[str]:
     return rules
 
 
-def build_index(name: str, synonyms: list[str]) -> Index:
-    """The index `name`: its analysis settings and its mapping."""
-    text_analyzer = analyzer(
-        TEXT_ANALYZER,
-        tokenizer="standard",
-        filter=[_elision, "lowercase", "asciifolding", _stop, _stemmer],
-    )
-    search_filters = [_elision, "lowercase", "asciifolding"]
+def search_analyzer(synonyms: list[str]):
+    """The analyzer of the words searched: the text analyzer's, with the synonyms
+    before the stop words and the stemmer (the rules are analysed by the filters
+    before theirs, so "Intercommunalité" is matched folded)."""
+    filters = [_elision, "lowercase", "asciifolding"]
     if synonyms:
-        # Before the stop words and the stemmer: the rules are analysed by the
-        # filters before this one, so "Intercommunalité" is matched folded.
-        search_filters.append(
+        filters.append(
             token_filter(
-                "french_synonyms",
+                SYNONYM_FILTER,
                 type="synonym_graph",
                 synonyms=synonyms,
                 lenient=True,
             )
         )
-    search_filters += [_stop, _stemmer]
-    search_analyzer = analyzer(
-        SEARCH_ANALYZER, tokenizer="standard", filter=search_filters
-    )
-    suggest_analyzer = analyzer(
-        SUGGEST_ANALYZER,
-        tokenizer="standard",
-        filter=[_elision, "lowercase", "asciifolding"],
-    )
+    filters += [_stop, _stemmer]
+    return analyzer(SEARCH_ANALYZER, tokenizer="standard", filter=filters)
 
-    def text():
-        return Text(analyzer=text_analyzer, search_analyzer=search_analyzer)
 
-    mapping = Mapping()
-    mapping.meta("dynamic", "strict")
-    for field, definition in {
-        "key": Keyword(),
-        "page_id": Integer(),
-        "kind": Keyword(),
-        "title": text(),
-        "lead": text(),
-        "body": text(),
-        "themes": Keyword(),
-        "theme_names": text(),
-        "collectivity_kind": Keyword(),
-        "region": Keyword(),
-        "visibility": Keyword(),
-        "date": Date(format="strict_date"),
-        "year": Integer(),
-        "url": Keyword(index=False, doc_values=False),
-        "suggest": Completion(
-            analyzer=suggest_analyzer,
-            contexts=[{"name": "visibility", "type": "category", "path": "visibility"}],
-        ),
-    }.items():
-        mapping.field(field, definition)
-    index = Index(name)
-    index.settings(number_of_shards=1)
-    index.mapping(mapping)
+def build_index(name: str, synonyms: list[str]) -> Index:
+    """The index `name` of `ElasticsearchDocument`s: its analysis settings, with
+    these synonyms, and its mapping."""
+    index = ElasticsearchDocument._index.clone(name=name)
+    index.analyzer(search_analyzer(synonyms))
     return index
 
 
@@ -214,41 +279,10 @@ def suggest_weight(date: datetime.date | None) -> int:
     return max(1, (date - datetime.date(2000, 1, 1)).days)
 
 
-def source_of(document: SearchDocument) -> dict:
-    """The stored document; empty values are left out (no empty facet values)."""
-    source = {
-        "key": document.key,
-        "page_id": document.page_id,
-        "kind": document.kind,
-        "title": document.title,
-        "lead": document.lead,
-        "body": document.body,
-        "themes": document.themes,
-        "theme_names": document.theme_names,
-        "collectivity_kind": document.collectivity_kind,
-        "region": document.region,
-        "visibility": document.visibility,
-        "date": document.date.isoformat() if document.date else None,
-        "year": document.year,
-        "url": document.url,
-        "suggest": {
-            "input": suggest_inputs(document.suggestions or [document.title]),
-            "weight": suggest_weight(document.date),
-        },
-    }
-    return {
-        name: value for name, value in source.items() if value not in (None, "", [])
-    }
-
-
 def index_actions(documents: Iterable[SearchDocument], index: str) -> Iterator[dict]:
+    """Bulk "index" actions (the helper's default), by key."""
     for document in documents:
-        yield {
-            "_op_type": "index",
-            "_index": index,
-            "_id": document.key,
-            "_source": source_of(document),
-        }
+        yield ElasticsearchDocument.of(document, index=index).to_dict(include_meta=True)
 
 
 def delete_actions(keys: Iterable[str], index: str) -> Iterator[dict]:
@@ -373,6 +407,15 @@ def build_search(
     newest = {"date": {"order": "desc", "missing": "_last"}}
     order = [newest, "_score"] if sort == "date" else ["_score", newest]
     search = search.sort(*order).source(False).extra(track_total_hits=True)
+    search = search.highlight(*HIGHLIGHT_FIELDS).highlight_options(
+        pre_tags=["<mark>"],
+        post_tags=["</mark>"],
+        encoder="html",
+        number_of_fragments=1,
+        fragment_size=HIGHLIGHT_SIZE,
+        no_match_size=HIGHLIGHT_SIZE,
+        max_analyzed_offset=HIGHLIGHT_MAX_OFFSET,
+    )
     return search[offset : offset + limit]
 
 
@@ -392,8 +435,25 @@ def build_suggest(text: str, *, visibilities, limit: int) -> Search:
     )
 
 
-def parse_response(response: dict) -> tuple[list[str], int, dict]:
-    keys = [hit["_id"] for hit in response["hits"]["hits"]]
+def best_fragment(highlight: dict) -> str | None:
+    """The fragment with the most matched words, the lead's on a tie (also when
+    nothing matched: the start of the lead, else of the body)."""
+    fragments = [
+        highlight[field][0] for field in HIGHLIGHT_FIELDS if highlight.get(field)
+    ]
+    if not fragments:
+        return None
+    return max(fragments, key=lambda fragment: fragment.count("<mark>"))
+
+
+def parse_response(response: dict) -> SearchAnswer:
+    hits = response["hits"]["hits"]
+    keys = [hit["_id"] for hit in hits]
+    snippets = {}
+    for hit in hits:
+        fragment = best_fragment(hit.get("highlight", {}))
+        if fragment:
+            snippets[hit["_id"]] = fragment
     total = response["hits"]["total"]["value"]
     facets = {
         name: [
@@ -405,7 +465,7 @@ def parse_response(response: dict) -> tuple[list[str], int, dict]:
         ]
         for name in FACETS
     }
-    return keys, total, facets
+    return SearchAnswer(keys, total, facets, snippets)
 
 
 # --- The backend -----------------------------------------------------------------------
@@ -474,6 +534,7 @@ class ElasticsearchBackend:
             self._write(delete_actions(keys, self.alias), ignore_status=(404,))
 
     def _write(self, actions, **options) -> None:
+        search_cache.index_changed()
         try:
             with self._connection() as client:
                 bulk(
@@ -491,7 +552,12 @@ class ElasticsearchBackend:
             )
 
     def rebuild(self, documents) -> int:
-        """Index every document into a new index, then switch the alias to it."""
+        """Index every document into a new index, then switch the alias to it.
+
+        Rebuilds may overlap (a synonym saved while `search_reindex` runs): the
+        one started last wins. An older one finishing later leaves the alias
+        alone, and each deletes only the indexes older than its own.
+        """
         client = self.client.options(request_timeout=WRITE_TIMEOUT)
         name = self.new_index_name()
         definition = build_index(name, synonym_rules()).to_dict()
@@ -505,25 +571,53 @@ class ElasticsearchBackend:
                 client, index_actions(documents, name), chunk_size=BULK_CHUNK
             )
             client.indices.refresh(index=name)
+            aliased = self.aliased_indexes(client)
+            newer = [
+                other for other in aliased if self.is_versioned(other) and other > name
+            ]
+            if newer:
+                logger.info("%s superseded by %s: left unused", name, newer[0])
+                client.options(ignore_status=404).indices.delete(index=name)
+                return 0
             blocking = bool(
                 client.indices.exists(index=self.alias)
                 and not client.indices.exists_alias(name=self.alias)
             )
             client.indices.update_aliases(
                 actions=alias_actions(
-                    self.alias,
-                    name,
-                    self.aliased_indexes(client),
-                    blocking_index=blocking,
+                    self.alias, name, aliased, blocking_index=blocking
                 )
             )
         except Exception:
             client.options(ignore_status=404).indices.delete(index=name)
             raise
         for stale in self.versioned_indexes(client):
-            if stale != name:
+            if stale < name:
                 client.options(ignore_status=404).indices.delete(index=stale)
+        search_cache.index_changed()
         return count
+
+    def is_versioned(self, name: str) -> bool:
+        """Whether `name` is one of the alias' versioned indexes (their names sort
+        by age)."""
+        return bool(re.fullmatch(re.escape(self.alias) + r"-\d{20}", name))
+
+    def live_synonym_rules(self) -> list[str] | None:
+        """The synonym rules of the index behind the alias, None when unknown (no
+        alias yet, Elasticsearch unreachable)."""
+        try:
+            with self._connection() as client:
+                found = client.indices.get_settings(index=self.alias).body
+        except (ElasticsearchUnavailable, TransportError, ApiError):
+            return None
+        if not isinstance(found, dict) or len(found) != 1:
+            return None
+        (index_settings,) = found.values()
+        analysis = index_settings.get("settings", {}).get("index", {}).get("analysis")
+        if not isinstance(analysis, dict):
+            return None
+        synonyms = analysis.get("filter", {}).get(SYNONYM_FILTER, {})
+        return list(synonyms.get("synonyms", []))
 
     def aliased_indexes(self, client) -> list[str]:
         if not client.indices.exists_alias(name=self.alias):
@@ -532,21 +626,23 @@ class ElasticsearchBackend:
 
     def versioned_indexes(self, client) -> list[str]:
         """Every index of this prefix, aliased or left over by a failed rebuild."""
-        pattern = re.compile(re.escape(self.alias) + r"-\d{20}")
         found = client.indices.get(
             index=f"{self.alias}-*",
             expand_wildcards="open,closed",
             allow_no_indices=True,
             ignore_unavailable=True,
         ).body
-        return sorted(name for name in found if pattern.fullmatch(name))
+        return sorted(name for name in found if self.is_versioned(name))
 
     # --- Reading -----------------------------------------------------------------------
 
-    def search(self, query: ParsedQuery, *, filters, visibilities, sort, offset, limit):
-        """Keys of the matching entries in order, their total count, and facets."""
+    def search(
+        self, query: ParsedQuery, *, filters, visibilities, sort, offset, limit
+    ) -> SearchAnswer:
+        """Keys of the matching entries in order, their total count, facets, and
+        a highlighted fragment per key."""
         if query.is_empty:
-            return [], 0, {}
+            return SearchAnswer([], 0, {})
         body = build_search(
             query,
             filters=filters,

@@ -1,21 +1,15 @@
 """Documents attached to pages have their text extracted for search."""
 
 import pytest
-from django.core.files.base import ContentFile
-from wagtail.documents import get_document_model
 
 from knowledge.models import DocumentText
+from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db
 
 
 def upload(name: str, content: bytes):
-    document = get_document_model()(title=name)
-    document.file.save(name, ContentFile(content), save=False)
-    document._set_document_file_metadata()
-    document.save()
-    document.file.close()
-    return document
+    return make_document(name, content)
 
 
 def test_the_text_of_an_uploaded_document_is_extracted(

@@ -51,6 +51,21 @@ def test_a_representative_edits_their_profile_but_not_another(
     assert "Ville B" not in explorer
 
 
+def test_a_representative_form_leaves_out_the_membership_fields(
+    client, two_collectivities, representative_of_a
+):
+    """Hidden but required, the membership status made every save of a
+    representative fail without a visible error."""
+    a, _b = two_collectivities
+    client.force_login(representative_of_a)
+    form = client.get(f"/admin/pages/{a.pk}/edit/").context["form"]
+    assert not {"membership_status", "member_since", "email_domains"} & set(form.fields)
+    staff = give_mfa(UserFactory(is_superuser=True, is_staff=True))
+    client.force_login(staff)
+    form = client.get(f"/admin/pages/{a.pk}/edit/").context["form"]
+    assert {"membership_status", "member_since", "email_domains"} <= set(form.fields)
+
+
 def test_a_representative_cannot_publish_their_profile_directly(
     client, two_collectivities, representative_of_a
 ):

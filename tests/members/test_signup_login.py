@@ -13,7 +13,6 @@ from allauth.account.models import EmailAddress
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 
 from tests.factories import UserFactory
 from tests.html import visible_text
@@ -22,14 +21,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "motdepasse-solide-2026"
 LINK = re.compile(r"https?://\S+")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """allauth counts attempts in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def verified_member(email="camille.durand@ville-exemple.fr"):

@@ -25,8 +25,6 @@ import pytest
 import wagtail_factories
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.core.signals import request_finished
-from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -40,6 +38,7 @@ from wagtail.models import (
 )
 
 from events.models import CalendarToken, Registration, RegistrationStatus
+from knowledge.models import KnowledgePageDocument
 from members.affiliation import affiliation_request, affiliation_set_role
 from members.models import AffiliationRole
 from retex.visibility import MEMBERS_GROUP
@@ -51,7 +50,9 @@ from tests.factories import (
     PracticePageFactory,
     ThemeFactory,
     UserFactory,
+    close_response,
     give_mfa,
+    make_document,
 )
 
 pytestmark = pytest.mark.django_db
@@ -396,7 +397,8 @@ EXPECTED: dict[str, str] = {
     'accounts/2fa/recovery-codes/': "login 404 404 404 404 404",
     'accounts/2fa/recovery-codes/generate/': "login 302 302 302 302 302",
     'accounts/2fa/recovery-codes/download/': "login 404 404 404 404 404",
-    'documents/^(\\d+)/(.*)$': "404 404 404 404 404 404",
+    # A document attached to a public page; a members-only one is in PAGE_EXPECTED.
+    'documents/^(\\d+)/(.*)$': "200 200 200 200 200 200",
     'documents/authenticate_with_password/<int:restriction_id>/':
         "404 404 404 404 404 404",
     'evenements/agenda.ics': "200 200 200 200 200 200",
@@ -443,11 +445,13 @@ PAGE_EXPECTED: dict[str, str] = {
     "members_event": "403 403 200 200 403 200",
     "event_ics": "200 200 200 200 200 200",
     "members_event_ics": "403 403 200 200 403 200",
+    # Editors manage documents in the admin, so they may download them.
+    "members_document": "login 403 200 200 200 200",
     "unknown": "404 404 404 404 404 404",
 }
 
 # Patterns that are only mounted with DEBUG on (`static()`): requested if present.
-DEBUG_ONLY = {"^media/(?P<path>.*)$"}
+DEBUG_ONLY = {"^media/(?!documents/)(?P<path>.*)$"}
 
 
 # --- URL enumeration ------------------------------------------------------------
@@ -476,6 +480,12 @@ def _verified_user(**kwargs):
         user=user, email=user.email, verified=True, primary=True
     )
     return user
+
+
+def _document(name: str, *, page) -> Document:
+    document = make_document(name, b"%PDF-1.7 " + name.encode())
+    KnowledgePageDocument.objects.create(page=page, document=document)
+    return document
 
 
 def build_data(section, home_page) -> dict:
@@ -541,7 +551,8 @@ def build_data(section, home_page) -> dict:
 
     theme = ThemeFactory()
     synonym = Synonym.objects.create(terms="matrice, tableau")
-    document = Document.objects.create(title="Guide", file="documents/guide.pdf")
+    document = _document("guide.pdf", page=article)
+    members_document = _document("bureau.pdf", page=members_article)
     image = wagtail_factories.ImageFactory()
     from wagtail.contrib.redirects.models import Redirect
 
@@ -574,6 +585,7 @@ def build_data(section, home_page) -> dict:
         "theme": theme,
         "synonym": synonym,
         "document": document,
+        "members_document": members_document,
         "image": image,
         "redirect": redirect,
         "workflow": workflow,
@@ -600,6 +612,7 @@ def page_urls(d) -> dict[str, str]:
         "members_event": d["members_event"].url,
         "event_ics": d["event"].url + "evenement.ics",
         "members_event_ics": d["members_event"].url + "evenement.ics",
+        "members_document": d["members_document"].url,
         "unknown": "/cette-page-n-existe-pas/",
     }
 
@@ -611,8 +624,8 @@ def page_urls(d) -> dict[str, str]:
 def overrides(d) -> dict[str, str]:
     a = d["ville_a"].pk
     return {
-        "documents/^(\\d+)/(.*)$": f"/documents/{d['document'].pk}/guide.pdf",
-        "^media/(?P<path>.*)$": "/media/absent.txt",
+        "documents/^(\\d+)/(.*)$": d["document"].url,
+        "^media/(?!documents/)(?P<path>.*)$": "/media/absent.txt",
         "^((?:[\\w\\-]+/)*)$": "/",
         "^((?:[\\w\\-]+/)+evenement\\.ics)$": d["event"].url + "evenement.ics",
         "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "/accounts/confirm-email/k/",
@@ -740,15 +753,8 @@ def request(client, user, url) -> tuple[str, str]:
     if user is not None:
         client.force_login(user)  # again: some URLs (logout…) end the session
     response = client.get(url)
-    # File and streaming responses hold files open until closed. Closing fires
-    # request_finished, whose close_old_connections would close the test's
-    # database connection on PostgreSQL (it sees a transaction open): keep it
-    # out, as Django's test client does.
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
+    # File and streaming responses hold files open until closed.
+    close_response(response)
     return answer(response), response.get("Location", "")
 
 

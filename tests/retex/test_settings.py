@@ -125,3 +125,19 @@ def test_site_speaks_french_in_paris_time(settings):
     assert settings.LANGUAGE_CODE == "fr"
     assert settings.TIME_ZONE == "Europe/Paris"
     assert settings.USE_TZ
+
+
+def test_rate_limits_are_overridden_by_name_and_an_unknown_name_is_refused(tmp_path):
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.RETEX_RATE_LIMITS)",
+        env={"RATE_LIMITS": "search_api=5/m"},
+        tmp_path=tmp_path,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "'search_api': '5/m'" in shown.stdout
+    assert "'event_registration': '30/10m'" in shown.stdout
+    refused = manage("check", env={"RATE_LIMITS": "serch_api=5/m"}, tmp_path=tmp_path)
+    assert refused.returncode != 0
+    assert "RATE_LIMITS: 'serch_api=5/m'" in refused.stderr

@@ -12,24 +12,41 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch.dsl.exceptions import ValidationException
 from wagtail.models import PageViewRestriction
 
 from search.analysis import STOP_WORDS
 from search.backends import elasticsearch as es
+from search.cache import SearchAnswer
 from search.documents import SearchDocument
 from search.models import SearchEntry, Synonym
 from search.query import parse
+from search.service import highlighted, snippet
+from search.tasks import rebuild_elasticsearch_index
 from tests.factories import (
     ArticlePageFactory,
     CollectivityPageFactory,
     ThemeFactory,
     UserFactory,
+    give_mfa,
 )
 
 pytestmark = pytest.mark.django_db
 
 DOWN = "http://127.0.0.1:9"  # Nothing listens on the discard port.
 FIELDS = ["title^3", "lead^2", "body", "theme_names"]
+# One fragment of the lead and of the body, the matches in <mark>, the text
+# HTML-escaped; the start of the field when nothing in it matched.
+HIGHLIGHT = {
+    "fields": {"lead": {}, "body": {}},
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "encoder": "html",
+    "number_of_fragments": 1,
+    "fragment_size": 200,
+    "no_match_size": 200,
+    "max_analyzed_offset": 999_999,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -251,6 +268,38 @@ def test_without_synonyms_the_search_analyzer_has_no_synonym_filter():
     ]
 
 
+def test_the_mapping_is_the_document_class_and_each_index_has_its_own_synonyms():
+    with_synonyms = es.build_index("retex-documents-1", ["EPCI, intercommunalité"])
+    without = es.build_index("retex-documents-2", [])
+    assert (
+        with_synonyms.to_dict()["mappings"]
+        == without.to_dict()["mappings"]
+        == es.ElasticsearchDocument._doc_type.mapping.to_dict()
+    )
+    assert (
+        "french_synonyms" in with_synonyms.to_dict()["settings"]["analysis"]["filter"]
+    )
+    # Building one index never leaks its synonyms into the next.
+    assert "french_synonyms" not in without.to_dict()["settings"]["analysis"]["filter"]
+    assert (
+        "french_synonyms"
+        not in (
+            es.build_index("retex-documents-3", []).to_dict()["settings"]["analysis"][
+                "filter"
+            ]
+        )
+    )
+
+
+def test_a_document_names_its_index_there_is_no_default_one():
+    document = es.ElasticsearchDocument(key="page:1", title="Sans index")
+    with pytest.raises(ValidationException):
+        document.to_dict(include_meta=True)
+    assert es.ElasticsearchDocument.of(DOCUMENTS[1], index="i").to_dict(
+        include_meta=True
+    ) == {**ACTIONS[1], "_index": "i"}
+
+
 def test_index_names_are_versioned_behind_the_alias(settings):
     settings.ELASTICSEARCH_URL = DOWN
     settings.ELASTICSEARCH_INDEX_PREFIX = "site"
@@ -331,6 +380,7 @@ def test_words_are_sent_as_typed_each_required_the_whole_query_boosted_as_a_phra
         },
         "aggs": facet_aggs(),
         "sort": ["_score", {"date": {"order": "desc", "missing": "_last"}}],
+        "highlight": HIGHLIGHT,
         "track_total_hits": True,
         "from": 0,
         "size": 10,
@@ -435,16 +485,32 @@ def test_members_filters_date_order_and_pagination():
     assert body["aggs"] == facet_aggs(kind=kind, theme=theme, year=year)
     assert body["aggs"]["year"]["filter"] == {"bool": {"filter": [kind, theme]}}
     assert body["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
+    assert body["highlight"] == HIGHLIGHT
     assert (body["from"], body["size"]) == (20, 10)
 
 
-def test_search_sends_the_body_to_the_alias_and_reads_keys_total_and_facets(
+def test_search_sends_the_body_to_the_alias_and_reads_keys_total_facets_snippets(
     fake_client,
 ):
     fake_client.search.return_value.body = {
         "hits": {
             "total": {"value": 12, "relation": "eq"},
-            "hits": [{"_id": "page:7"}, {"_id": "page:3"}],
+            "hits": [
+                {
+                    "_id": "page:7",
+                    "highlight": {
+                        "lead": ["Former les <mark>élus</mark>."],
+                        "body": ["Les <mark>élus</mark> et leurs <mark>élus</mark>."],
+                    },
+                },
+                {
+                    "_id": "page:3",
+                    # Matched in the title only: the start of each field.
+                    "highlight": {"lead": ["Une formation."], "body": ["Le corps."]},
+                },
+                {"_id": "page:5", "highlight": {"body": ["Des <mark>élus</mark>"]}},
+                {"_id": "page:9"},  # Nothing to highlight.
+            ],
         },
         "aggregations": {
             "kind": {"values": {"buckets": [{"key": "article", "doc_count": 9}]}},
@@ -460,19 +526,41 @@ def test_search_sends_the_body_to_the_alias_and_reads_keys_total_and_facets(
         "offset": 0,
         "limit": 10,
     }
-    keys, total, facets = es.ElasticsearchBackend().search(query, **arguments)
-    assert keys == ["page:7", "page:3"]
-    assert total == 12
-    assert facets == {
+    answer = es.ElasticsearchBackend().search(query, **arguments)
+    assert answer.ids == ["page:7", "page:3", "page:5", "page:9"]
+    assert answer.count == 12
+    assert answer.facets == {
         "kind": [("article", 9)],
         "theme": [],
         "region": [],
         "collectivity_kind": [],
         "year": [("2025", 12)],
     }
+    # The fragment with the most matches; the lead's when none matched.
+    assert answer.snippets == {
+        "page:7": "Les <mark>élus</mark> et leurs <mark>élus</mark>.",
+        "page:3": "Une formation.",
+        "page:5": "Des <mark>élus</mark>",
+    }
     fake_client.search.assert_called_once_with(
         index="retex-documents", body=es.build_search(query, **arguments).to_dict()
     )
+
+
+def test_an_elasticsearch_answer_is_cached_with_its_snippets(
+    client, corpus, fake_client
+):
+    key = f"page:{corpus['article'].pk}"
+    fake_client.search.return_value.body = {
+        "hits": {
+            "total": {"value": 1, "relation": "eq"},
+            "hits": [{"_id": key, "highlight": {"lead": ["les <mark>élus</mark>"]}}],
+        },
+    }
+    first = api(client, q="élus")
+    assert first["results"][0]["snippet"] == "… les <mark>élus</mark> …"
+    assert api(client, q="élus") == first
+    assert fake_client.search.call_count == 1
 
 
 def test_an_empty_query_asks_nothing(fake_client):
@@ -484,7 +572,7 @@ def test_an_empty_query_asks_nothing(fake_client):
         offset=0,
         limit=10,
     )
-    assert result == ([], 0, {})
+    assert result == SearchAnswer([], 0, {}, {})
     fake_client.search.assert_not_called()
 
 
@@ -553,7 +641,6 @@ DOCUMENTS = [
 
 ACTIONS = [
     {
-        "_op_type": "index",
         "_index": "retex-documents",
         "_id": "page:3",
         "_source": {
@@ -576,7 +663,6 @@ ACTIONS = [
         },
     },
     {
-        "_op_type": "index",
         "_index": "retex-documents",
         "_id": "page:4",
         "_source": {
@@ -710,6 +796,159 @@ def test_a_failed_rebuild_deletes_its_new_index_and_leaves_the_alias(
     fake_client.indices.delete.assert_called_once_with(index=NEW)
 
 
+NEWER = "retex-documents-20260101000000000001"  # A rebuild started after NEW.
+
+
+def test_a_rebuild_finishing_after_a_newer_one_leaves_the_alias_to_it(
+    fake_client, bulk_calls, monkeypatch
+):
+    monkeypatch.setattr(es.ElasticsearchBackend, "new_index_name", lambda self: NEW)
+    fake_client.indices.exists_alias.return_value = True
+    fake_client.indices.get_alias.return_value = response({NEWER: {"aliases": {}}})
+    assert es.ElasticsearchBackend().rebuild(DOCUMENTS) == 0
+    fake_client.indices.update_aliases.assert_not_called()
+    fake_client.indices.delete.assert_called_once_with(index=NEW)
+
+
+def test_a_rebuild_deletes_only_older_indexes_never_a_newer_one_being_built(
+    fake_client, bulk_calls, monkeypatch
+):
+    monkeypatch.setattr(es.ElasticsearchBackend, "new_index_name", lambda self: NEW)
+    fake_client.indices.exists_alias.return_value = True
+    fake_client.indices.get_alias.return_value = response({OLD: {"aliases": {}}})
+    fake_client.indices.get.return_value = response({OLD: {}, NEW: {}, NEWER: {}})
+    es.ElasticsearchBackend().rebuild(DOCUMENTS)
+    assert fake_client.indices.delete.call_args_list == [mock.call(index=OLD)]
+
+
+# --- Synonyms reach the search analyzer: a rebuild in the background ------------------
+
+SYNONYMS_URL = "/admin/snippets/search/synonym/"
+
+
+def live_index(*rules):
+    """`indices.get_settings` of the index behind the alias, with these rules."""
+    analysis = {"filter": {"french_stop": {"type": "stop"}}}
+    if rules:
+        analysis["filter"]["french_synonyms"] = {
+            "type": "synonym_graph",
+            "synonyms": list(rules),
+        }
+    return response({OLD: {"settings": {"index": {"analysis": analysis}}}})
+
+
+@pytest.fixture
+def live_cluster(fake_client, bulk_calls, monkeypatch):
+    """A fake cluster whose alias points to OLD; a rebuild creates NEW."""
+    monkeypatch.setattr(es.ElasticsearchBackend, "new_index_name", lambda self: NEW)
+    fake_client.indices.exists_alias.return_value = True
+    fake_client.indices.get_alias.return_value = response({OLD: {"aliases": {}}})
+    fake_client.indices.get.return_value = response({OLD: {}, NEW: {}})
+    fake_client.indices.get_settings.return_value = live_index(*es.synonym_rules())
+    return fake_client
+
+
+def created_synonyms(client) -> list[list[str]]:
+    """The synonym rules of each index created."""
+    return [
+        call.kwargs["settings"]["analysis"]["filter"]
+        .get("french_synonyms", {})
+        .get("synonyms", [])
+        for call in client.indices.create.call_args_list
+    ]
+
+
+@pytest.fixture
+def editor(client):
+    user = give_mfa(UserFactory(is_staff=True))
+    user.groups.add(Group.objects.get(name="Éditeurs"))
+    client.force_login(user)
+    return user
+
+
+def test_a_synonym_added_by_an_editor_reaches_the_search_analyzer_in_the_background(
+    client,
+    editor,
+    section,
+    live_cluster,
+    bulk_calls,
+    django_capture_on_commit_callbacks,
+):
+    page = publish(ArticlePageFactory(parent=section("ressources"), title="Le PETR"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SYNONYMS_URL + "add/", {"terms": "PETR, pôle territorial"}
+        )
+    assert response.status_code == 302
+    [rules] = created_synonyms(live_cluster)
+    assert "PETR, pôle territorial" in rules
+    assert rules == es.synonym_rules()
+    # The whole site went into the new index, then the alias moved to it.
+    assert [action["_id"] for action in bulk_calls[0]["actions"]] == [f"page:{page.pk}"]
+    live_cluster.indices.update_aliases.assert_called_once_with(
+        actions=[
+            {"remove": {"index": OLD, "alias": "retex-documents"}},
+            {"add": {"index": NEW, "alias": "retex-documents"}},
+        ]
+    )
+
+
+def test_a_synonym_deleted_or_changed_rebuilds_without_its_old_rule(
+    live_cluster, django_capture_on_commit_callbacks
+):
+    synonym = Synonym.objects.get(terms="EPCI, intercommunalité")
+    with django_capture_on_commit_callbacks(execute=True):
+        synonym.terms = "EPCI, intercommunalité, communauté de communes"
+        synonym.save()
+    live_cluster.indices.get_settings.return_value = live_index(*es.synonym_rules())
+    with django_capture_on_commit_callbacks(execute=True):
+        synonym.delete()
+    first, second = created_synonyms(live_cluster)
+    assert "EPCI, intercommunalité, communauté de communes" in first
+    assert not any("EPCI" in rule for rule in second)
+
+
+def test_edits_the_index_already_has_rebuild_nothing(
+    live_cluster, django_capture_on_commit_callbacks
+):
+    # Several edits in a row: the first task to run after the last one rebuilt
+    # with every change, the others find the index up to date.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Synonym.objects.create(terms="PETR, pôle territorial")
+        Synonym.objects.create(terms="CDG, centre de gestion")
+        live_cluster.indices.get_settings.return_value = live_index(*es.synonym_rules())
+    assert len(callbacks) == 2
+    live_cluster.indices.create.assert_not_called()
+    assert rebuild_elasticsearch_index.call() is None
+
+
+def test_without_elasticsearch_a_synonym_change_enqueues_nothing(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Synonym.objects.create(terms="PETR, pôle territorial")
+        Synonym.objects.filter(terms__startswith="EPCI").delete()
+    assert callbacks == []
+    assert rebuild_elasticsearch_index.call() is None
+
+
+def test_a_synonym_saved_while_elasticsearch_is_down_is_kept_and_the_failure_logged(
+    client, editor, settings, logged, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = DOWN
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SYNONYMS_URL + "add/", {"terms": "PETR, pôle territorial"}
+        )
+    assert response.status_code == 302
+    assert Synonym.objects.filter(terms="PETR, pôle territorial").exists()
+    failure = next(r for r in logged if r.name == "search.tasks")
+    assert failure.levelno == logging.ERROR
+    assert "search_reindex" in failure.getMessage()
+    with pytest.raises(ESConnectionError):
+        rebuild_elasticsearch_index.call()
+
+
 # --- Elasticsearch down: the database answers ------------------------------------------
 
 
@@ -723,24 +962,92 @@ def test_the_service_shows_the_entries_of_the_keys_elasticsearch_found(
         f"page:{corpus['town'].pk}",
         f"page:{corpus['article'].pk}",
     ]
+    snippets = {
+        f"page:{corpus['members_only'].pk}": "Compte rendu des <mark>élus</mark>.",
+        f"page:{corpus['article'].pk}": "pour les <mark>élus</mark> des petites",
+    }
     monkeypatch.setattr(
         es.ElasticsearchBackend,
         "search",
-        lambda self, query, **arguments: (keys, 4, {"kind": [("article", 1)]}),
+        lambda self, query, **arguments: SearchAnswer(
+            keys, 4, {"kind": [("article", 1)]}, snippets
+        ),
     )
     data = api(client, q="élus")
     assert titles(data) == ["Ville de Lannion", "Former les élus à la cybersécurité"]
     assert data["count"] == 4
     assert data["facets"]["kind"][0]["value"] == "article"
+    town, article = data["results"]
+    # Elasticsearch's fragment, cut inside the lead; the service's own snippet
+    # for a hit without one.
+    assert article["snippet"] == "… pour les <mark>élus</mark> des petites …"
+    entry = SearchEntry.objects.get(key=f"page:{corpus['town'].pk}")
+    assert town["snippet"] == snippet(
+        entry.lead + "\n" + entry.body, parse("élus").all_terms
+    )
+    assert "Compte rendu" not in json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        # Escaped by Elasticsearch (encoder: html): shown as written, not escaped
+        # twice.
+        (
+            "<mark>Élus</mark> &amp; agents &lt;script&gt;alert(1)&lt;/script&gt;",
+            "<mark>Élus</mark> &amp; agents &lt;script&gt;alert(1)&lt;/script&gt; …",
+        ),
+        # Not escaped (a cluster set up otherwise): escaped here all the same.
+        (
+            '<mark>Élus</mark> & agents <script>alert(1)</script> <b onclick="x">',
+            "<mark>Élus</mark> &amp; agents &lt;script&gt;alert(1)&lt;/script&gt; "
+            "&lt;b onclick=&quot;x&quot;&gt;",
+        ),
+        # <mark> stays the only tag, balanced.
+        ("</mark><mark><mark>Élus & agents", "<mark>Élus &amp; agents</mark> …"),
+    ],
+)
+def test_a_highlight_from_elasticsearch_is_safe_html_with_only_mark_tags(
+    fragment, expected
+):
+    lead = "Élus & agents <script>alert(1)</script>"
+    body = '<b onclick="x">'
+    assert highlighted(fragment, lead + "\n" + body) == expected
+
+
+def test_a_highlight_cut_inside_the_text_says_so():
+    text = "Un début. Les élus se forment. Une fin."
+    assert highlighted("Les <mark>élus</mark> se forment.", text) == (
+        "… Les <mark>élus</mark> se forment. …"
+    )
+    assert highlighted("Un début.", text) == "Un début. …"
+    assert highlighted("Une fin.", text) == "… Une fin."
+
+
+def test_the_search_page_never_runs_a_script_from_a_highlight(
+    client, corpus, settings, monkeypatch
+):
+    settings.ELASTICSEARCH_URL = "http://elasticsearch.test:9200"
+    key = f"page:{corpus['article'].pk}"
+    monkeypatch.setattr(
+        es.ElasticsearchBackend,
+        "search",
+        lambda self, query, **arguments: SearchAnswer(
+            [key], 1, {}, {key: "Les <mark>élus</mark> <script>alert(1)</script>"}
+        ),
+    )
+    html = client.get("/recherche/", {"q": "élus"}).content.decode()
+    assert "Les <mark>élus</mark> &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    snippet = api(client, q="élus")["results"][0]["snippet"]
+    assert snippet == "… Les <mark>élus</mark> &lt;script&gt;alert(1)&lt;/script&gt; …"
 
 
 def test_search_answers_from_the_database_when_elasticsearch_is_down(
     client, corpus, settings, logged
 ):
     settings.ELASTICSEARCH_URL = DOWN
-    started = time.monotonic()
     data = api(client, q="élus formation")
-    assert time.monotonic() - started < 3
     assert titles(data) == ["Former les élus à la cybersécurité"]
     failures = [r for r in logged if r.name == "search.service"]
     assert failures[0].levelno == logging.ERROR

@@ -8,6 +8,7 @@ also write to the cluster, under the configured prefix.
 """
 
 import datetime
+import html
 import io
 import json
 import os
@@ -22,6 +23,7 @@ from search.backends import elasticsearch as es
 from search.documents import MEMBERS, PUBLIC, SearchDocument
 from search.models import Synonym
 from search.query import parse
+from search.tasks import rebuild_elasticsearch_index
 from tests.factories import ArticlePageFactory, CollectivityPageFactory, UserFactory
 
 pytestmark = [
@@ -122,7 +124,7 @@ def test_rebuild_leaves_exactly_one_index_behind_the_alias(backend):
     second = backend.aliased_indexes(backend.client)
     assert len(second) == 1 and second != first
     assert backend.versioned_indexes(backend.client) == second
-    assert find(backend, "route")[1] == 1
+    assert find(backend, "route").count == 1
 
 
 @pytest.mark.parametrize(
@@ -136,29 +138,29 @@ def test_rebuild_leaves_exactly_one_index_behind_the_alias(backend):
 )
 def test_french_queries_find_what_was_written(backend, text, key):
     backend.rebuild(DOCUMENTS)
-    assert key in find(backend, text)[0]
+    assert key in find(backend, text).ids
 
 
 def test_phrases_rank_first_and_quoted_phrases_are_required(backend):
     backend.rebuild(DOCUMENTS)
-    keys, _total, _facets = find(backend, "feuille de route numérique")
+    keys = find(backend, "feuille de route numérique").ids
     assert keys[0] == "page:2" and "page:3" in keys
-    assert find(backend, '"feuille de route"')[0] == ["page:2"]
+    assert find(backend, '"feuille de route"').ids == ["page:2"]
 
 
 def test_members_only_documents_are_found_by_members_only(backend):
     backend.rebuild(DOCUMENTS)
-    assert find(backend, "séminaire DSI")[0] == []
-    assert find(backend, "séminaire DSI", visibilities=BOTH)[0] == ["page:4"]
+    assert find(backend, "séminaire DSI").ids == []
+    assert find(backend, "séminaire DSI", visibilities=BOTH).ids == ["page:4"]
 
 
 def test_synonyms_apply_from_the_query_and_from_the_analyzer(backend):
     Synonym.objects.all().delete()
     backend.rebuild(DOCUMENTS)
-    assert find(backend, "EPCI")[0] == []
+    assert find(backend, "EPCI").ids == []
     Synonym.objects.create(terms="EPCI, intercommunalité")
     # At once, through the query's alternatives…
-    assert find(backend, "EPCI")[0] == ["page:6"]
+    assert find(backend, "EPCI").ids == ["page:6"]
     # …and, after a rebuild, in the search analyzer itself.
     backend.rebuild(DOCUMENTS)
     response = backend.client.search(
@@ -169,15 +171,15 @@ def test_synonyms_apply_from_the_query_and_from_the_analyzer(backend):
 
 def test_facets_count_with_the_other_filters_and_sort_by_date(backend):
     backend.rebuild(DOCUMENTS)
-    keys, total, facets = find(backend, "numérique")
-    assert total == 3
-    assert ("article", 3) in facets["kind"]
-    keys, total, facets = find(backend, "numérique", filters={"region": "53"})
-    assert (keys, total) == (["page:2"], 1)
+    answer = find(backend, "numérique")
+    assert answer.count == 3
+    assert ("article", 3) in answer.facets["kind"]
+    answer = find(backend, "numérique", filters={"region": "53"})
+    assert (answer.ids, answer.count) == (["page:2"], 1)
     # The region facet ignores the region filter: the other choices still show.
-    assert dict(facets["region"]) == {"53": 1}
-    assert find(backend, "route", sort="date")[0] == ["page:3", "page:2"]
-    assert find(backend, "numérique", filters={"year": 2026})[0] == ["page:3"]
+    assert dict(answer.facets["region"]) == {"53": 1}
+    assert find(backend, "route", sort="date").ids == ["page:3", "page:2"]
+    assert find(backend, "numérique", filters={"year": 2026}).ids == ["page:3"]
 
 
 def test_suggestions_complete_titles_within_the_visibility(backend):
@@ -191,9 +193,54 @@ def test_suggestions_complete_titles_within_the_visibility(backend):
 def test_index_and_remove_write_through_the_alias(backend):
     backend.rebuild(DOCUMENTS)
     backend.index([document("page:7", "Sobriété numérique")])
-    assert find(backend, "sobriete")[0] == ["page:7"]
+    assert find(backend, "sobriete").ids == ["page:7"]
     backend.remove(["page:7", "page:404"])
-    assert find(backend, "sobriete")[0] == []
+    assert find(backend, "sobriete").ids == []
+
+
+def test_hits_come_with_a_highlighted_escaped_fragment(backend):
+    backend.rebuild(
+        [
+            *DOCUMENTS,
+            document(
+                "page:8",
+                "Sécurité",
+                lead="<script>alert(1)</script> & la cybersécurité des mairies.",
+            ),
+        ]
+    )
+    snippets = find(backend, "élus formation").snippets
+    assert "<mark>élus</mark>" in snippets["page:1"]
+    assert "<mark>formation</mark>" in snippets["page:1"]
+    snippet = find(backend, "mairies").snippets["page:8"]
+    assert "<mark>mairies</mark>" in snippet
+    assert "&lt;script&gt;" in snippet and "<script>" not in snippet
+    # Matched in the title only: the start of the lead, nothing marked.
+    assert "page:5" not in find(backend, "lannion").snippets  # No lead nor body.
+    fragment = find(backend, "adopter").snippets["page:2"]
+    assert html.unescape(fragment).startswith("Les étapes pour écrire la feuille")
+    assert "<mark>" not in fragment
+
+
+def test_a_synonym_saved_rebuilds_the_index_with_it(
+    backend, section, django_capture_on_commit_callbacks
+):
+    Synonym.objects.all().delete()
+    ArticlePageFactory(parent=section("ressources"), title="Le PETR du Trégor")
+    call_command("search_reindex", verbosity=0, stdout=io.StringIO())
+    first = backend.aliased_indexes(backend.client)
+    assert backend.live_synonym_rules() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        Synonym.objects.create(terms="PETR, pôle territorial")
+    # A new index behind the alias, whose search analyzer knows the synonym.
+    assert backend.aliased_indexes(backend.client) != first
+    assert backend.live_synonym_rules() == ["PETR, pôle territorial"]
+    response = backend.client.search(
+        index=backend.alias, query={"match": {"title": "pôle territorial"}}
+    )
+    assert len(response["hits"]["hits"]) == 1
+    # Up to date: the next task has nothing to rebuild.
+    assert rebuild_elasticsearch_index.call() is None
 
 
 def test_the_site_searches_through_elasticsearch(client, section, backend):

@@ -1,9 +1,9 @@
 """`python manage.py search_reindex`: rebuild the search index from the pages.
 
 The database index first, then Elasticsearch when `ELASTICSEARCH_URL` is set (a
-new index, then the alias switched to it: searches go on meanwhile). Run it
-after editors change synonyms, for Elasticsearch's analyzer to know them, and
-after Elasticsearch was down, to catch up the changes it missed.
+new index, then the alias switched to it: searches go on meanwhile). Synonym
+changes rebuild the Elasticsearch index by themselves (a background task); run
+it after Elasticsearch was down, to catch up the changes it missed.
 """
 
 import time

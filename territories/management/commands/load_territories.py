@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from retex import page_cache
 from territories.extract import DEFAULT_PATH, ExtractError, read_extract
 from territories.loading import load_extract
 
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         except ExtractError as error:
             raise CommandError(str(error)) from error
         report = load_extract(extract)
+        # Written in bulk, without signals: pages showing territories (a
+        # commune's intercommunalité) must not be served from an older copy.
+        page_cache.invalidate()
         source = extract.source
         self.stdout.write(
             f"Source: {source.get('package', '?')} {source.get('version', '?')}"

@@ -1,0 +1,410 @@
+"""The benchmark's steps that run inside Django, one process each.
+
+`bench.run` starts `python -m bench.phases STEP [options]` with the benchmark's
+environment (its own database, production settings), so that every step sees
+the same settings the served site sees. Each step prints one JSON document on
+its last line of standard output for `bench.run` to read.
+
+Steps:
+- `generate --scale S --part small|rest|all`: add the first tenth of the corpus,
+  the rest, or all of it at once (`bench.corpus`).
+- `targets`: choose the pages to measure (an interview, a profile, an event…).
+- `queries --targets FILE`: SQL queries and in-process time of each page, with
+  Django's test client and `CaptureQueriesContext`, first request then second.
+- `rush-prepare --people N --seats N`: a training with N seats and N people with
+  a verified address, each with a session created directly in the session store.
+- `rush-check --event ID`: who got a seat, who waits, and in which order.
+- `member-session`: a session of a member of the network, for logged-in pages.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import time
+
+RUSH_EMAIL_DOMAIN = "rush.bench.retex.localhost"
+
+# The French queries sent to /api/search/: broad words that match thousands of
+# documents, phrases, rarer words, a spelling without accents.
+SEARCH_QUERIES = [
+    "numérique",
+    "collectivité",
+    "inclusion numérique",
+    "cybersécurité rançongiciel",
+    "tiers-lieu",
+    "dématérialisation des démarches",
+    "open data",
+    "médiation",
+    "sobriété numérique",
+    "fibre optique",
+    "conseillers numériques",
+    '"feuille de route"',
+    "telemedecine",
+    "écoles",
+    "RGPD",
+    "mutualisation des communes",
+]
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "retex.settings")
+    import django
+
+    django.setup()
+
+
+def _emit(data) -> None:
+    sys.stdout.write("\n" + json.dumps(data, default=str) + "\n")
+    sys.stdout.flush()
+
+
+# --- Corpus ------------------------------------------------------------------------
+
+
+def step_generate(args) -> dict:
+    from bench.corpus import Sizes, generate
+
+    full = Sizes.for_scale(args.scale)
+    small = Sizes.for_scale(args.scale * args.small_fraction)
+    sizes = {"small": small, "rest": full.minus(small), "all": full}[args.part]
+    progress = _tqdm_progress()
+    started = time.monotonic()
+    report = generate(
+        sizes, seed=args.seed + (0 if args.part == "small" else 1), progress=progress
+    )
+    return {
+        "sizes": sizes.__dict__,
+        "seconds": round(time.monotonic() - started, 2),
+        "phases": {k: round(v, 2) for k, v in report.seconds.items()},
+        "rows": dict(report.rows),
+        "totals": corpus_totals(),
+    }
+
+
+def _tqdm_progress():
+    try:
+        from tqdm import tqdm
+    except ImportError:  # The smoke test runs without the bench extra.
+        from bench.corpus import no_progress
+
+        return no_progress
+
+    def progress(label, total):
+        return tqdm(
+            total=total,
+            desc=f"  {label}",
+            unit=" rows",
+            leave=True,
+            file=sys.stderr,
+            mininterval=0.5,
+        )
+
+    return progress
+
+
+def corpus_totals() -> dict:
+    from events.models import EventPage, Registration
+    from knowledge.models import InterviewPage, KnowledgePage, PracticePage
+    from members.models import CollectivityPage, User
+
+    return {
+        "collectivities": CollectivityPage.objects.count(),
+        "users": User.objects.count(),
+        "knowledge": KnowledgePage.objects.count(),
+        "interviews": InterviewPage.objects.count(),
+        "practices": PracticePage.objects.count(),
+        "events": EventPage.objects.count(),
+        "registrations": Registration.objects.count(),
+    }
+
+
+# --- What to measure ---------------------------------------------------------------
+
+
+def step_targets(args) -> dict:
+    """The URL sets: the same pages before and after the corpus grows."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.templatetags.static import static
+    from django.utils import timezone
+
+    from events.models import EventPage
+    from knowledge.models import InterviewPage, PracticePage
+    from members.models import CollectivityKind, CollectivityPage
+    from retex.visibility import pages_visible_to
+
+    interview = pages_visible_to(InterviewPage.objects.all()).order_by("pk").first()
+    with_practice = PracticePage.objects.live().values("collectivity_id")
+    profile = (
+        pages_visible_to(CollectivityPage.objects.all())
+        .filter(kind=CollectivityKind.COMMUNE, pk__in=with_practice)
+        .order_by("pk")
+        .first()
+    )
+    event = (
+        pages_visible_to(EventPage.objects.all())
+        .filter(start__gt=timezone.now(), capacity__isnull=False, members_only=False)
+        .order_by("pk")
+        .first()
+    )
+    listing_filter = "kind=article&theme=inclusion-numerique"
+    targets = [
+        ("home", "Home", ["/"]),
+        ("listing", "Resources, page 1", ["/ressources/"]),
+        ("listing-p100", "Resources, page 100", ["/ressources/?page=100"]),
+        (
+            "listing-filtered",
+            "Resources filtered, page 1",
+            [f"/ressources/?{listing_filter}"],
+        ),
+        (
+            "listing-filtered-p100",
+            "Resources filtered, page 100",
+            [f"/ressources/?{listing_filter}&page=100"],
+        ),
+        ("interview", "An interview", [interview.url]),
+        ("directory", "Directory, filtered", ["/membres/?region=84&kind=commune"]),
+        ("profile", "A collectivity's profile", [profile.url]),
+        ("agenda", "Agenda", ["/evenements/"]),
+        ("event", "An event", [event.url]),
+        (
+            "search",
+            f"/api/search/ ({len(SEARCH_QUERIES)} queries)",
+            [f"/api/search/?q={quote(q)}" for q in SEARCH_QUERIES],
+        ),
+        ("ics", "agenda.ics", ["/evenements/agenda.ics"]),
+        ("static", "Static file (baseline)", [static("css/retex.css")]),
+    ]
+    return {
+        "targets": [
+            {"name": name, "label": label, "paths": paths}
+            for name, label, paths in targets
+        ],
+        "meta": {
+            "database_version": _database_version(),
+            "middleware": list(settings.MIDDLEWARE),
+        },
+    }
+
+
+def _database_version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return cursor.fetchone()[0]
+    return connection.Database.sqlite_version
+
+
+# --- SQL queries per page ----------------------------------------------------------
+
+
+def step_queries(args) -> dict:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with open(args.targets, encoding="utf-8") as handle:
+        targets = json.load(handle)["targets"]
+    client = Client()
+    # Warm what a long-running worker keeps for its lifetime (content types, site
+    # root paths, settings), so that the first request of each page counts what
+    # rendering it costs, the same before and after the corpus grows.
+    for pk in ContentType.objects.values_list("pk", flat=True):
+        ContentType.objects.get_for_id(pk)
+    for path in ("/healthz", "/robots.txt", "/ressources/?page=2"):
+        client.get(path, secure=True)
+
+    def measure(path, *, keep_sql=False):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path, secure=True)
+            elapsed = time.perf_counter() - started
+        sql = sum(float(q["time"]) for q in captured.captured_queries)
+        measured = {
+            "status": response.status_code,
+            "queries": len(captured),
+            "ms": round(elapsed * 1000, 1),
+            "sql_ms": round(sql * 1000, 1),
+            "cache": response.get("X-Cache", ""),
+            "bytes": len(response.content),
+        }
+        if keep_sql:
+            measured["sql"] = [q["sql"][:300] for q in captured.captured_queries]
+            slowest = sorted(
+                captured.captured_queries, key=lambda q: -float(q["time"])
+            )[:2]
+            measured["slowest_sql"] = [
+                {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:400]}
+                for q in slowest
+            ]
+        return measured
+
+    pages = {}
+    for target in targets:
+        if target["name"] == "static":
+            continue  # Served by WhiteNoise before Django's URLs: no query.
+        first = measure(target["paths"][0], keep_sql=True)
+        second = measure(target["paths"][0])
+        pages[target["name"]] = {"first": first, "second": second}
+        if len(target["paths"]) > 1:
+            pages[target["name"]]["each"] = {
+                path: measure(path) for path in target["paths"]
+            }
+    return {"pages": pages}
+
+
+# --- Registration rush -------------------------------------------------------------
+
+
+def step_rush_prepare(args) -> dict:
+    import datetime
+
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from events.models import EventIndexPage, EventKind, EventPage, EventSession
+    from members.models import User
+
+    start = timezone.localtime() + datetime.timedelta(days=30)
+    start = start.replace(hour=9, minute=30, second=0, microsecond=0)
+    index = EventIndexPage.objects.get()
+    stamp = int(time.time())
+    event = EventPage(
+        title=f"Formation : cybersécurité des petites communes ({stamp})",
+        slug=f"formation-cybersecurite-ruee-{stamp}",
+        kind=EventKind.TRAINING,
+        lead="Une journée pour préparer sa commune à une attaque par rançongiciel.",
+        start=start,
+        end=start + datetime.timedelta(hours=7),
+        city="Poitiers",
+        postcode="86000",
+        region="75",
+        capacity=args.seats,
+        waitlist_enabled=True,
+        sessions=[EventSession(start=start, end=start + datetime.timedelta(hours=7))],
+    )
+    index.add_child(instance=event)
+    event.save_revision().publish()
+
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        User(
+            email=f"ruee.{stamp}.{n}@{RUSH_EMAIL_DOMAIN}",
+            first_name="Personne",
+            last_name=f"Ruée {n}",
+            password=password,
+        )
+        for n in range(args.people)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in users
+    )
+    sessions = []
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append({"user": user.pk, "session": store.session_key})
+    return {
+        "event": event.pk,
+        "path": event.url,
+        "csrf": secrets.token_hex(16),  # 32 characters: an unmasked CSRF secret.
+        "sessions": sessions,
+    }
+
+
+def step_member_session(args) -> dict:
+    """A session for a member of the network (approved, active collectivity):
+    logged-in pages skip the anonymous page cache, so they show rendering cost."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from bench.corpus import EMAIL_DOMAIN
+    from members.models import User
+    from retex.visibility import MEMBERS_GROUP
+
+    user = (
+        User.objects.filter(
+            email__endswith=EMAIL_DOMAIN, groups__name=MEMBERS_GROUP, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return {"user": user.pk, "session": store.session_key}
+
+
+def step_rush_check(args) -> dict:
+    from events.models import Registration, RegistrationStatus
+    from events.registration import waitlist_position
+
+    registrations = list(
+        Registration.objects.filter(event_id=args.event).order_by("pk")
+    )
+    confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
+    waitlisted = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
+    by_arrival = sorted(registrations, key=lambda r: (r.created_at, r.pk))
+    first_in = {r.pk for r in by_arrival[: len(confirmed)]}
+    positions = [
+        waitlist_position(r)
+        for r in sorted(waitlisted, key=lambda r: (r.waitlisted_at, r.pk))
+    ]
+    return {
+        "registrations": len(registrations),
+        "people": len({r.user_id for r in registrations}),
+        "confirmed": len(confirmed),
+        "waitlisted": len(waitlisted),
+        "other": len(registrations) - len(confirmed) - len(waitlisted),
+        # Seats went to the first arrivals (in the order the server took them).
+        "seats_to_first_arrivals": {r.pk for r in confirmed} == first_in,
+        # Waitlist positions 1, 2, 3… in the order of arrival, none shared.
+        "waitlist_in_order": positions == list(range(1, len(waitlisted) + 1))
+        and [r.pk for r in sorted(waitlisted, key=lambda r: (r.waitlisted_at, r.pk))]
+        == sorted(r.pk for r in waitlisted),
+    }
+
+
+STEPS = {
+    "generate": step_generate,
+    "targets": step_targets,
+    "queries": step_queries,
+    "rush-prepare": step_rush_prepare,
+    "rush-check": step_rush_check,
+    "member-session": step_member_session,
+}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.phases")
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--small-fraction", type=float, default=0.1)
+    parser.add_argument("--part", choices=["small", "rest", "all"], default="small")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--targets")
+    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--seats", type=int, default=50)
+    parser.add_argument("--event", type=int)
+    args = parser.parse_args(argv)
+    _setup()
+    _emit(STEPS[args.step](args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,546 @@
+"""Whole pages kept in the cache for anonymous visitors, and thrown away on change.
+
+Most visits are anonymous and most pages are the same for every anonymous
+visitor, so a page rendered once can be sent again as bytes: no session, no
+database, no template. `wagtail-cache` would do this but does not support
+Wagtail 8, hence this module. The rules, and why:
+
+- **Opt-in.** Only responses a view marked (`mark_cacheable`, `cacheable`) are
+  stored: Wagtail pages whose class sets `anonymous_page_cache = True` and that
+  no view restriction covers (`serve_public_pages`, an `on_serve_page` hook),
+  and a few public feeds. Nothing else is ever stored, whatever its headers.
+- **Only anonymous visitors, both ways.** A request is looked up only when it is
+  a GET or HEAD without session or messages cookie (so nobody logged in, and
+  nobody with a pending message or a page password, ever gets a stored copy),
+  and a response is stored only if such a request produced it for an anonymous
+  user, with status 200, no cookie set, nothing `private`/`no-store`, no CSP
+  nonce (a nonce must differ on every response) and no `Vary` but on `Cookie`
+  or `Accept-Language` (the site has one language). A page holding a CSRF token
+  sets the CSRF cookie, so it is never stored.
+- **Before sessions and authentication.** The middleware sits right after
+  WhiteNoise: a hit costs no database query and at most one round trip to the
+  shared cache, none when this process served the page within the last second
+  (`ProcessState`): then it is as cheap as a static file. The headers stored
+  are those the inner middleware (CSP, X-Frame-Options, Permissions-Policy…)
+  added on the way out; SecurityMiddleware and anything above this one run on
+  hits too.
+- **Invalidation by generation.** Every entry carries the generation current
+  when its request started; any change that may show on a page (any model saved
+  or deleted, but the bookkeeping listed in `IGNORED_MODELS`; page publication,
+  move, deletion; every `migrate`, so a deployment starts afresh) starts a new
+  generation once its transaction commits, and older entries are never served
+  again (by the other processes, after at most `LOCAL_SECONDS`). Coarse but
+  complete: nobody has to remember which page shows what.
+- **Bounded life.** Entries expire after `PAGE_CACHE_SECONDS`, so what changes
+  with time alone (upcoming events, registration windows) is stale at most
+  that long. 0 turns the whole cache off.
+- **The cache may fail.** Any cache error is logged and the request goes on
+  uncached; the cache is then left alone for a few seconds, and a new
+  generation is started once it answers again (changes made meanwhile could not
+  be recorded).
+
+The cache is the `pages` alias of `CACHES` (Redis with `REDIS_URL`, shared by
+every web process and the worker; otherwise in-process memory). Every response
+that was looked up carries `X-Cache: HIT` or `X-Cache: MISS`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+from wagtail.models import COMMENTS_RELATION_NAME, Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "pages"
+KEY_PREFIX = "page:v1:"
+FRAGMENT_PREFIX = "fragment:v1:"
+GENERATION_KEY = "page:generation"
+HEADER = "X-Cache"
+# Pages larger than this are rendered each time rather than filling the cache.
+MAX_BYTES = 2 * 1024 * 1024
+# After a cache error, how long to leave the cache alone (seconds).
+RETRY_AFTER = 5.0
+# How long a process serves its own copies of pages before asking the shared
+# cache whether they are still current (seconds; see `ProcessState`).
+LOCAL_SECONDS = 1.0
+LOCAL_MAX_ENTRIES = 200
+
+# Never looked up: their own rules (rate limits, per-person content) apply.
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/accounts/",
+    "/api/",
+    "/mon-espace/",
+    "/recherche/",
+    "/documents/",
+    "/static/",
+    "/media/",
+)
+# `Vary` values a stored page may carry: lookups only serve requests without
+# session cookie (so the `Cookie` the page varies on is irrelevant) and the site
+# speaks French only.
+ALLOWED_VARY = {"cookie", "accept-language"}
+
+# Models whose rows no cached page shows: saving them must not empty the cache
+# (some are written while pages render or during every login).
+IGNORED_APPS = {
+    "account",
+    "mfa",
+    "sessions",
+    "contenttypes",
+    "django_tasks_database",
+    "search",  # search documents and statistics: search is never page-cached
+    "wagtailsearch",
+}
+IGNORED_MODELS = {
+    "events.calendartoken",
+    "knowledge.documenttext",
+    "members.user",
+    "members.user_groups",
+    "members.user_user_permissions",
+    "wagtailadmin.admin",
+    "wagtailadmin.editingsession",
+    "wagtailadmin.formstate",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.referenceindex",
+    "wagtailcore.revision",
+    "wagtailcore.taskstate",
+    "wagtailcore.uploadedfile",
+    "wagtailcore.workflowstate",
+    "wagtailembeds.embed",
+    "wagtailforms.formsubmission",
+    "wagtailimages.rendition",
+    "wagtailusers.userprofile",
+}
+# Saves limited to these fields change nothing a visitor sees (drafts, locks,
+# reminders sent).
+PAGE_BOOKKEEPING_FIELDS = {
+    COMMENTS_RELATION_NAME,
+    "draft_title",
+    "has_unpublished_changes",
+    "latest_revision",
+    "latest_revision_created_at",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
+BOOKKEEPING_FIELDS = {
+    "events.registration": {
+        "attended",
+        "certificate_code",
+        "reminder_sent_at",
+        "waitlist_notice_sent_at",
+    },
+}
+
+
+# --- Marking responses ---------------------------------------------------------------
+
+
+def mark_cacheable(response):
+    """Let the page cache keep `response` for anonymous visitors (if the request
+    and the response qualify; see the module's docstring)."""
+    response.page_cache = True
+    return response
+
+
+def cacheable(view):
+    """Decorator: the view's responses may be kept for anonymous visitors."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return mark_cacheable(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def page_is_public(page: Page) -> bool:
+    """Live and behind no view restriction (its own or an ancestor's)."""
+    return page.live and not page.get_view_restrictions().exists()
+
+
+def serve_public_pages(serve):
+    """Wagtail `on_serve_page` hook: mark the plain view of an opted-in page.
+
+    Previews never come through here (Wagtail calls `serve_preview` directly);
+    members-only pages are answered earlier by the teaser hook; pages behind a
+    password by Wagtail's form. Sub-routes (`inscription/`, `evenement.ics`) are
+    not marked.
+    """
+
+    def serve_and_mark(page, request, args, kwargs):
+        response = serve(page, request, args, kwargs)
+        if (
+            getattr(request, "page_cache_key", None)
+            and getattr(page, "anonymous_page_cache", False)
+            and not args
+            and not kwargs
+            and not getattr(request, "is_preview", False)
+            and page_is_public(page)
+        ):
+            mark_cacheable(response)
+        return response
+
+    return serve_and_mark
+
+
+# --- The rules -----------------------------------------------------------------------
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def request_key(request) -> str | None:
+    """The cache key of `request`, or None when it may not be served from the
+    cache: not an anonymous GET/HEAD, or a path with rules of its own."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if getattr(request, "is_dummy", False):  # Wagtail previews
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None
+    meta = request.META
+    if "HTTP_AUTHORIZATION" in meta or "HTTP_X_REQUESTED_WITH" in meta:
+        return None
+    path = request.path
+    if path.startswith(EXCLUDED_PREFIXES):
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # The inner middleware answers 400.
+    pairs = parse_qsl(meta.get("QUERY_STRING", ""), keep_blank_values=True)
+    # Stable sort: the order of the values of one parameter is kept.
+    query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
+    address = f"{request.scheme}://{host}{path}?{query}"
+    return KEY_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
+
+
+def response_is_storable(request, response) -> bool:
+    """Whether `response` may be sent to every anonymous visitor of its URL."""
+    if not getattr(response, "page_cache", False):
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if len(response.content) > MAX_BYTES:
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    cache_control = {
+        part.split("=", 1)[0].strip().lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if cache_control & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {
+        part.strip().lower()
+        for part in cc_delim_re.split(response.get("Vary", ""))
+        if part.strip()
+    }
+    if not vary <= ALLOWED_VARY or len(settings.LANGUAGES) > 1:
+        return False
+    # A CSP nonce must differ on every response (django-csp makes one only when
+    # a template asks for it).
+    if getattr(request, "_csp_nonce", None) is not None:
+        return False
+    for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+        if "'nonce-" in response.get(header, ""):
+            return False
+    return True
+
+
+# --- The cache -----------------------------------------------------------------------
+
+
+class ProcessState:
+    """What one process remembers between requests.
+
+    Besides the shared cache, each process keeps its own copies of the pages it
+    served lately, and of the generation: for `LOCAL_SECONDS` it serves them
+    without asking the shared cache (a hit then costs no network round trip, as
+    cheap as a static file). A change made in this process shows at once; one
+    made in another process shows here within `LOCAL_SECONDS`.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.failed_at: float | None = None
+        self.generation_lost = False
+        self.generation: str | None = None
+        self.generation_read_at = 0.0
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+
+    def local_entry(self, key: str) -> tuple | None:
+        if self.generation is None:
+            return None
+        if time.monotonic() - self.generation_read_at > LOCAL_SECONDS:
+            return None
+        with self.lock:
+            entry = self.entries.get(key)
+        if entry is None or entry[0] != self.generation or _expired(entry):
+            return None
+        return entry
+
+    def set_generation(self, generation: str | None) -> None:
+        with self.lock:
+            if generation != self.generation:
+                self.entries.clear()
+            self.generation = generation
+            self.generation_read_at = time.monotonic()
+
+    def keep(self, key: str, entry: tuple) -> None:
+        with self.lock:
+            if entry[0] != self.generation:
+                return
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > LOCAL_MAX_ENTRIES:
+                self.entries.popitem(last=False)
+
+
+_state = ProcessState()
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _expired(entry: tuple) -> bool:
+    return time.time() - entry[4] >= settings.PAGE_CACHE_SECONDS
+
+
+def _available() -> bool:
+    failed_at = _state.failed_at
+    return failed_at is None or time.monotonic() - failed_at > RETRY_AFTER
+
+
+def _failed(action: str, error: Exception) -> None:
+    _state.failed_at = time.monotonic()
+    logger.warning("Page cache unavailable (%s): %r", action, error)
+
+
+def _read(key: str) -> tuple[str | None, object]:
+    """The current generation and what the shared cache holds under `key`.
+
+    (None, None) when the cache cannot be used: nothing is served nor stored.
+    """
+    state = _state
+    if not _available():
+        return None, None
+    # A change made while the cache was failing could not be recorded: start a
+    # new generation before trusting anything stored earlier.
+    if state.generation_lost and not new_generation():
+        return None, None
+    cache = _cache()
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+    except Exception as error:  # Any backend error: serve uncached.
+        _failed("lookup", error)
+        return None, None
+    state.failed_at = None
+    state.set_generation(generation)
+    return generation, found.get(key)
+
+
+def lookup(key: str) -> tuple[str | None, tuple | None]:
+    """The current generation and the page stored under `key` for it, if any.
+
+    (None, None) when the cache cannot be used: nothing is served nor stored.
+    """
+    entry = _state.local_entry(key)
+    if entry is not None:
+        return entry[0], entry
+    generation, entry = _read(key)
+    if entry is None or entry[0] != generation or _expired(entry):
+        return generation, None
+    _state.keep(key, entry)
+    return generation, entry
+
+
+def store(key: str, generation: str, response) -> None:
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() != "x-cache"
+    ]
+    entry = (generation, response.status_code, headers, response.content, time.time())
+    try:
+        _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception as error:
+        _failed("store", error)
+        return
+    _state.keep(key, entry)
+
+
+def response_from(entry: tuple) -> HttpResponse:
+    _generation, status, headers, content, stored_at = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["Age"] = str(max(0, int(time.time() - stored_at)))
+    response[HEADER] = "HIT"
+    return response
+
+
+def new_generation() -> bool:
+    """Start a new generation now: every stored page is out of date."""
+    generation = uuid.uuid4().hex
+    try:
+        _cache().set(GENERATION_KEY, generation, timeout=None)
+    except Exception as error:
+        _state.generation_lost = True
+        _state.set_generation(None)
+        _failed("invalidation", error)
+        return False
+    _state.generation_lost = False
+    _state.set_generation(generation)
+    return True
+
+
+def invalidate(using: str | None = None) -> None:
+    """Start a new generation once the current transaction commits (at once
+    without one): a request that read the database before the commit must not
+    store its page under the new generation."""
+    transaction.on_commit(new_generation, using=using)
+
+
+def remember_for_visibility(name: str, *, user, compute, params=()):
+    """`compute()`, shared by everybody who may see the same pages.
+
+    For parts of personalised pages that cost the same whatever the person but
+    depend on what they may see (the years of the resources listing, the counts
+    of the directory filters): kept under the view restrictions the person does
+    not pass (`retex.visibility.failed_restrictions`, what `pages_visible_to`
+    hides), never under the person; with the pages' generation and expiry, so a
+    change shows at once. `compute` must depend on nothing else than the pages
+    visible and `params`. Computed each time when the page cache is off or
+    failing.
+    """
+    from retex.visibility import failed_restrictions
+
+    if not enabled():
+        return compute()
+    hidden = sorted(restriction.pk for restriction in failed_restrictions(user))
+    address = repr((name, hidden, params))
+    key = (
+        FRAGMENT_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
+    )
+    generation, entry = _read(key)
+    if generation is None:
+        return compute()
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = compute()
+    try:
+        _cache().set(key, (generation, value), timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception as error:
+        _failed("store", error)
+    return value
+
+
+# --- The middleware ------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve anonymous visitors' stored pages; store the ones that qualify."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request_key(request) if enabled() else None
+        if key is None:
+            return self.get_response(request)
+        generation, entry = lookup(key)
+        if entry is not None:
+            return response_from(entry)
+        request.page_cache_key = key
+        response = self.get_response(request)
+        if generation is not None and response_is_storable(request, response):
+            store(key, generation, response)
+        response[HEADER] = "MISS"
+        return response
+
+
+# --- Invalidation --------------------------------------------------------------------
+
+
+def change_is_visible(sender, update_fields=None) -> bool:
+    """Whether saving or deleting a `sender` row may change a page."""
+    meta = sender._meta
+    if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
+        return False
+    if update_fields:
+        if issubclass(sender, Page):
+            bookkeeping = PAGE_BOOKKEEPING_FIELDS
+        else:
+            bookkeeping = BOOKKEEPING_FIELDS.get(meta.label_lower, set())
+        if set(update_fields) <= bookkeeping:
+            return False
+    return True
+
+
+def _row_saved(sender, update_fields=None, using=None, **kwargs):
+    if change_is_visible(sender, update_fields):
+        invalidate(using)
+
+
+def _row_deleted(sender, using=None, **kwargs):
+    if change_is_visible(sender):
+        invalidate(using)
+
+
+def _relation_changed(sender, action, using=None, **kwargs):
+    if action.startswith("post_") and change_is_visible(sender):
+        invalidate(using)
+
+
+def _page_event(sender, **kwargs):
+    invalidate()
+
+
+def _migrated(sender, using=None, **kwargs):
+    # Every deployment runs `migrate`: pages rendered by the previous release
+    # (older templates, static files that no longer exist) are dropped.
+    invalidate(using)
+
+
+def connect_signals() -> None:
+    """Called once from `RetexConfig.ready`."""
+    uid = "retex.page_cache"
+    post_save.connect(_row_saved, dispatch_uid=f"{uid}.save", weak=False)
+    post_delete.connect(_row_deleted, dispatch_uid=f"{uid}.delete", weak=False)
+    m2m_changed.connect(_relation_changed, dispatch_uid=f"{uid}.m2m", weak=False)
+    # Publication and moves also write rows, but not always through `save`
+    # (treebeard moves descendants with UPDATE statements).
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_page_event, dispatch_uid=f"{uid}.{id(signal)}", weak=False)
+    post_migrate.connect(_migrated, dispatch_uid=f"{uid}.migrate", weak=False)

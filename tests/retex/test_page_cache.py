@@ -1,0 +1,620 @@
+"""Anonymous visitors get whole pages from the cache; nobody else ever does, and
+a change shows at once (retex/page_cache.py)."""
+
+import datetime
+import time
+import uuid
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client
+from django.urls import include, path
+from wagtail.models import PageViewRestriction
+
+from events.registration import registration_create
+from retex import page_cache
+from retex.models import SiteSettings
+from retex.visibility import MEMBERS_GROUP
+from tests.factories import (
+    ArticlePageFactory,
+    EventPageFactory,
+    InterviewPageFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LOCAL_PAGES_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "tests-pages",
+}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.CACHES = {**settings.CACHES, "pages": LOCAL_PAGES_CACHE}
+    monkeypatch.setattr(page_cache, "_state", page_cache.ProcessState())
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed (the cache is emptied then)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+def x_cache(response):
+    return response.headers.get("X-Cache")
+
+
+def fetch_twice(client, url):
+    return client.get(url), client.get(url)
+
+
+def member():
+    user = UserFactory()
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
+    return user
+
+
+# --- Served from the cache ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/ressources/", "/membres/", "/evenements/", "/evenements/agenda.ics"]
+)
+def test_the_second_anonymous_visit_gets_the_same_bytes_without_database(
+    client, url, django_assert_num_queries
+):
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert (x_cache(first), x_cache(second)) == ("MISS", "HIT")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_content_pages_are_cached_too(client, section):
+    article = ArticlePageFactory(parent=section("ressources"), title="Un article")
+    event = EventPageFactory(parent=section("evenements"), title="Une formation")
+
+    for page in (article, event):
+        first, second = fetch_twice(client, page.url)
+        assert (x_cache(first), x_cache(second)) == ("MISS", "HIT")
+        assert page.title in second.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/ressources/", "/evenements/"])
+def test_pages_from_the_cache_keep_every_security_header(client, url):
+    _first, hit = fetch_twice(client, url)
+
+    assert x_cache(hit) == "HIT"
+    policy = hit["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "'nonce-" not in policy
+    assert hit["X-Frame-Options"] == "DENY"
+    assert "camera=()" in hit["Permissions-Policy"]
+    assert hit["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def test_head_requests_are_answered_from_the_cache(client):
+    client.get("/")
+
+    response = client.head("/")
+
+    assert x_cache(response) == "HIT"
+    assert response.status_code == 200
+
+
+def test_each_query_string_is_kept_apart_whatever_the_order(client, section):
+    knowledge = section("ressources")
+    ArticlePageFactory(parent=knowledge, title="Un article sur les données")
+    InterviewPageFactory(parent=knowledge, title="Un entretien avec une maire")
+
+    articles = client.get("/ressources/?kind=article&page=1")
+    interviews = client.get("/ressources/?kind=entretien&page=1")
+    reordered = client.get("/ressources/?page=1&kind=article")
+
+    assert (x_cache(articles), x_cache(interviews)) == ("MISS", "MISS")
+    assert "Un article sur les données" in articles.content.decode()
+    assert "Un entretien avec une maire" not in articles.content.decode()
+    assert "Un entretien avec une maire" in interviews.content.decode()
+    assert x_cache(reordered) == "HIT"
+    assert reordered.content == articles.content
+
+
+def test_pages_expire_after_page_cache_seconds(client, monkeypatch, settings):
+    settings.PAGE_CACHE_SECONDS = 120
+    client.get("/")
+    assert x_cache(client.get("/")) == "HIT"
+
+    later = time.time() + 121
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    assert x_cache(client.get("/")) == "MISS"
+
+
+def test_the_cache_can_be_turned_off(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    first, second = fetch_twice(client, "/")
+
+    assert x_cache(first) is None
+    assert x_cache(second) is None
+
+
+# --- Changes show at once ----------------------------------------------------------
+
+
+def test_a_published_page_shows_at_once_on_listings(client, section, committed):
+    fetch_twice(client, "/ressources/")
+    fetch_twice(client, "/")
+    article = ArticlePageFactory.build(title="Le guichet numérique de Lannion")
+
+    def publish():
+        section("ressources").add_child(instance=article)
+        article.save_revision().publish()
+
+    committed(publish)
+
+    for url in ("/ressources/", "/"):
+        response = client.get(url)
+        assert x_cache(response) == "MISS"
+        assert "Le guichet numérique de Lannion" in response.content.decode()
+
+
+def test_an_unpublished_page_disappears_at_once(client, section, committed):
+    article = ArticlePageFactory(
+        parent=section("ressources"), title="Une page bientôt retirée"
+    )
+    fetch_twice(client, article.url)
+    fetch_twice(client, "/ressources/")
+
+    committed(article.unpublish)
+
+    assert client.get(article.url).status_code == 404
+    assert "Une page bientôt retirée" not in client.get("/ressources/").content.decode()
+
+
+def test_a_draft_leaves_the_published_page_in_the_cache(client, section, committed):
+    article = ArticlePageFactory(parent=section("ressources"), title="Titre publié")
+    client.get(article.url)
+    article.title = "Titre du brouillon"
+
+    committed(article.save_revision)
+
+    response = client.get(article.url)
+    assert x_cache(response) == "HIT"
+    assert "Titre publié" in response.content.decode()
+
+
+def test_renaming_a_theme_shows_at_once(client, section, committed):
+    theme = ThemeFactory(name="Territoires connectés")
+    article = ArticlePageFactory(parent=section("ressources"))
+    article.themes = [theme]
+    committed(lambda: article.save_revision().publish())
+    assert "Territoires connectés" in client.get("/ressources/").content.decode()
+    theme.name = "Territoires intelligents"
+
+    committed(theme.save)
+
+    html = client.get("/ressources/").content.decode()
+    assert "Territoires intelligents" in html
+    assert "Territoires connectés" not in html
+
+
+def test_site_settings_show_at_once_in_every_footer(client, committed):
+    fetch_twice(client, "/membres/")
+    site_settings = SiteSettings.load()
+    site_settings.association_name = "Réseau des territoires numériques"
+
+    committed(site_settings.save)
+
+    assert (
+        "Réseau des territoires numériques" in client.get("/membres/").content.decode()
+    )
+
+
+def test_a_registration_updates_the_seats_left_at_once(client, section, committed):
+    event = EventPageFactory(parent=section("evenements"), capacity=10)
+    assert "10 places restantes" in fetch_twice(client, event.url)[1].content.decode()
+    assert (
+        "10 places restantes" in fetch_twice(client, "/evenements/")[1].content.decode()
+    )
+
+    committed(registration_create, event_id=event.pk, user=member())
+
+    assert "9 places restantes" in client.get(event.url).content.decode()
+    assert "9 places restantes" in client.get("/evenements/").content.decode()
+
+
+def test_a_new_event_reaches_the_public_calendar_feed_at_once(
+    client, section, committed
+):
+    fetch_twice(client, "/evenements/agenda.ics")
+
+    committed(
+        EventPageFactory, parent=section("evenements"), title="Webinaire open data"
+    )
+
+    response = client.get("/evenements/agenda.ics")
+    assert x_cache(response) == "MISS"
+    assert "Webinaire open data" in response.content.decode()
+
+
+def test_a_change_made_by_another_process_shows_within_a_second(
+    client, section, committed, monkeypatch
+):
+    """The worker or another web process publishes: this process, which keeps its
+    own copies for `LOCAL_SECONDS`, asks the shared cache again after that."""
+    fetch_twice(client, "/ressources/")
+    this_process = page_cache._state
+    monkeypatch.setattr(page_cache, "_state", page_cache.ProcessState())
+    committed(
+        ArticlePageFactory, parent=section("ressources"), title="Publié par le worker"
+    )
+    monkeypatch.setattr(page_cache, "_state", this_process)
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + page_cache.LOCAL_SECONDS)
+
+    response = client.get("/ressources/")
+
+    assert x_cache(response) == "MISS"
+    assert "Publié par le worker" in response.content.decode()
+
+
+def test_restricting_a_cached_page_hides_it_at_once(client, section, committed):
+    article = ArticlePageFactory(
+        parent=section("ressources"), title="Bientôt réservé", lead="Texte intégral."
+    )
+    fetch_twice(client, article.url)
+
+    def restrict():
+        restriction = PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.set([Group.objects.get(name=MEMBERS_GROUP)])
+
+    committed(restrict)
+
+    response = client.get(article.url)
+    assert response.status_code == 403
+    assert x_cache(response) == "MISS"
+
+
+# --- Never anybody else's page -----------------------------------------------------
+
+
+def test_logged_in_people_never_get_the_anonymous_copy(client):
+    anonymous = fetch_twice(client, "/")[1]
+    assert x_cache(anonymous) == "HIT"
+    assert "Connexion" in anonymous.content.decode()
+
+    client.force_login(member())
+    response = client.get("/")
+
+    assert x_cache(response) is None
+    assert "Mon espace" in response.content.decode()
+
+
+def test_pages_seen_by_logged_in_people_are_never_stored(client):
+    client.force_login(member())
+    client.get("/")
+    client.get("/")
+    client.logout()
+
+    response = client.get("/")
+
+    assert x_cache(response) == "MISS"
+    assert "Mon espace" not in response.content.decode()
+
+
+def test_members_only_pages_are_never_stored_nor_leaked(client, section):
+    article = ArticlePageFactory(
+        parent=section("ressources"),
+        title="Réservé aux membres",
+        credits="Photographies de l'atelier de Plérin",
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=MEMBERS_GROUP)])
+    client.force_login(member())
+    assert "atelier de Plérin" in client.get(article.url).content.decode()
+    client.logout()
+
+    teasers = fetch_twice(client, article.url)
+
+    for response in teasers:
+        assert response.status_code == 403
+        assert x_cache(response) == "MISS"
+        assert "atelier de Plérin" not in response.content.decode()
+
+
+def test_previews_show_the_draft_and_leave_the_cache_alone(client, section):
+    article = ArticlePageFactory(parent=section("ressources"), title="Titre publié")
+    fetch_twice(client, article.url)
+    article.title = "Titre en relecture"
+    article.save_revision()
+
+    # No cookie at all: the preview request must still not get the live copy.
+    preview = article.get_latest_revision_as_object().make_preview_request()
+
+    assert "Titre en relecture" in preview.content.decode()
+    assert x_cache(preview) is None
+    live = client.get(article.url)
+    assert x_cache(live) == "HIT"
+    assert "Titre en relecture" not in live.content.decode()
+
+
+@pytest.mark.parametrize(
+    "cookie", ["sessionid", "messages"], ids=["session", "pending-message"]
+)
+def test_visitors_with_a_session_or_a_message_are_not_served_from_cache(client, cookie):
+    fetch_twice(client, "/")
+    client.cookies[cookie] = "x" * 32
+
+    assert x_cache(client.get("/")) is None
+
+
+def test_posts_are_never_answered_from_the_cache(client, section):
+    event = EventPageFactory(parent=section("evenements"))
+    fetch_twice(client, event.url)
+
+    response = client.post(event.url)
+
+    assert x_cache(response) is None
+
+
+# --- Parts of personalised pages, shared by visibility ----------------------------
+
+
+def restricted_to_members(page):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=MEMBERS_GROUP)])
+
+
+@pytest.mark.parametrize("member_first", [True, False])
+def test_listing_parts_are_shared_only_by_people_who_see_the_same_pages(
+    client, section, member_first
+):
+    restricted_to_members(
+        ArticlePageFactory(
+            parent=section("ressources"), publication_date=datetime.date(2019, 5, 2)
+        )
+    )
+    ArticlePageFactory(
+        parent=section("ressources"), publication_date=datetime.date(2024, 3, 1)
+    )
+    year_2019 = '<option value="2019">'
+    member_client = Client()
+    member_client.force_login(member())
+
+    def as_member():
+        return member_client.get("/ressources/").content.decode()
+
+    def as_visitor():
+        return client.get("/ressources/").content.decode()
+
+    if member_first:
+        assert year_2019 in as_member()
+        assert year_2019 not in as_visitor()
+    else:
+        assert year_2019 not in as_visitor()
+        assert year_2019 in as_member()
+    assert '<option value="2024">' in as_visitor()
+
+
+def test_listing_parts_of_logged_in_people_follow_changes_at_once(
+    client, section, committed
+):
+    client.force_login(member())
+    assert '<option value="2018">' not in client.get("/ressources/").content.decode()
+
+    committed(
+        ArticlePageFactory,
+        parent=section("ressources"),
+        publication_date=datetime.date(2018, 9, 1),
+    )
+
+    assert '<option value="2018">' in client.get("/ressources/").content.decode()
+
+
+# --- What may be stored: views of this module's URLs -------------------------------
+
+
+@page_cache.cacheable
+def view_with_csrf_token(request):
+    return HttpResponse(
+        f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">'
+    )
+
+
+@page_cache.cacheable
+def view_setting_a_cookie(request):
+    response = HttpResponse("Bienvenue")
+    response.set_cookie("bandeau", "vu")
+    return response
+
+
+@page_cache.cacheable
+def private_view(request):
+    response = HttpResponse("Votre tableau de bord")
+    response["Cache-Control"] = "private"
+    return response
+
+
+@page_cache.cacheable
+def view_varying_on_user_agent(request):
+    response = HttpResponse("Version mobile")
+    response["Vary"] = "User-Agent"
+    return response
+
+
+@page_cache.cacheable
+def view_with_a_nonce(request):
+    return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
+
+
+@page_cache.cacheable
+def missing_view(request):
+    return HttpResponse("Introuvable", status=404)
+
+
+def unmarked_view(request):
+    return HttpResponse("Rien de spécial")
+
+
+@page_cache.cacheable
+def public_view(request):
+    return HttpResponse(f"Identifiant {uuid.uuid4()}")
+
+
+urlpatterns = [
+    path("essai/csrf/", view_with_csrf_token),
+    path("essai/cookie/", view_setting_a_cookie),
+    path("essai/prive/", private_view),
+    path("essai/vary/", view_varying_on_user_agent),
+    path("essai/nonce/", view_with_a_nonce),
+    path("essai/absent/", missing_view),
+    path("essai/ordinaire/", unmarked_view),
+    path("essai/public/", public_view),
+    path("", include("retex.urls")),
+]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/essai/csrf/",
+        "/essai/cookie/",
+        "/essai/prive/",
+        "/essai/vary/",
+        "/essai/nonce/",
+        "/essai/absent/",
+        "/essai/ordinaire/",
+        "/page-qui-n-existe-pas/",
+    ],
+)
+def test_responses_that_are_personal_or_not_marked_are_never_stored(client, url):
+    _first, second = fetch_twice(client, url)
+
+    assert x_cache(second) == "MISS"
+
+
+@pytest.mark.urls(__name__)
+def test_a_marked_public_response_is_stored(client):
+    first, second = fetch_twice(client, "/essai/public/")
+
+    assert x_cache(second) == "HIT"
+    assert second.content == first.content
+
+
+# --- When the cache fails ----------------------------------------------------------
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 9: connections are refused at once.
+            "LOCATION": "redis://127.0.0.1:9/0",
+        },
+    }
+
+
+def test_pages_are_served_uncached_when_the_cache_is_down(
+    client, section, committed, unreachable_cache, caplog
+):
+    first, second = fetch_twice(client, "/")
+    committed(ArticlePageFactory, parent=section("ressources"))
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert x_cache(second) != "HIT"
+    assert "Page cache unavailable" in caplog.text
+
+
+def test_a_change_missed_during_an_outage_is_not_hidden_afterwards(
+    client, section, committed, settings, monkeypatch
+):
+    fetch_twice(client, "/ressources/")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        },
+    }
+    committed(
+        ArticlePageFactory,
+        parent=section("ressources"),
+        title="Publié pendant la panne",
+    )
+    settings.CACHES = {**settings.CACHES, "pages": LOCAL_PAGES_CACHE}
+    monkeypatch.setattr(page_cache, "RETRY_AFTER", 0)
+
+    response = client.get("/ressources/")
+
+    assert "Publié pendant la panne" in response.content.decode()
+
+
+@pytest.fixture
+def redis_pages_cache(settings):
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"retex-tests-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    yield
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_the_shared_redis_cache_serves_and_forgets_pages(
+    client, section, committed, redis_pages_cache
+):
+    first, second = fetch_twice(client, "/evenements/")
+    assert (x_cache(first), x_cache(second)) == ("MISS", "HIT")
+    assert second.content == first.content
+
+    committed(EventPageFactory, parent=section("evenements"), title="Congrès 2027")
+
+    response = client.get("/evenements/")
+    assert x_cache(response) == "MISS"
+    assert "Congrès 2027" in response.content.decode()
