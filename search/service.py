@@ -9,6 +9,7 @@ here (`highlighted`); otherwise one built from the entry (`snippet`), as the
 database backend always gets.
 """
 
+import bisect
 import functools
 import html
 import logging
@@ -85,10 +86,10 @@ def search(*, text: str, user, filters=None, sort="relevance", page=1) -> Search
         "limit": PAGE_SIZE,
     }
     engine = backend()
-    # The database backend answers primary keys, Elasticsearch entry keys.
-    field_name = getattr(engine, "result_field", "pk")
-    # Answers are cached until the index changes; a fallback answer is not.
+    # Whole pages of results (snippets included) are cached until the index
+    # changes; an answer from the fallback is not.
     key = (
+        "results",
         engine.name,
         query.clauses,
         query.phrase,
@@ -96,29 +97,51 @@ def search(*, text: str, user, filters=None, sort="relevance", page=1) -> Search
         *(arguments[name] for name in ("visibilities", "sort", "offset", "limit")),
     )
     try:
-        # `SearchAnswer(*…)`: also takes a backend's plain (ids, count, facets).
-        answer = SearchAnswer(
-            *search_cache.cached(key, lambda: engine.search(query, **arguments))
+        count, facets, results = search_cache.cached(
+            key, lambda: _answer(engine, query, arguments)
         )
     except Exception:
         if isinstance(engine, DatabaseBackend):
             raise
         logger.exception("Elasticsearch failed; answering from the database")
-        answer = SearchAnswer(*database_backend().search(query, **arguments))
-        field_name = "pk"
+        count, facets, results = _answer(database_backend(), query, arguments)
+    result.count, result.facets, result.results = count, facets, results
+    return result
+
+
+def _answer(engine, query: ParsedQuery, arguments: dict) -> tuple[int, dict, list]:
+    """The count, facets and results (as shown) of one page of a search."""
+    # `SearchAnswer(*…)`: also takes a backend's plain (ids, count, facets).
+    answer = SearchAnswer(*engine.search(query, **arguments))
+    # The database backend answers primary keys, Elasticsearch entry keys.
+    field_name = getattr(engine, "result_field", "pk")
     # The database entries are the reference: visibility is checked again, and
     # an Elasticsearch hit without an entry (a page deleted since) is dropped.
-    entries = SearchEntry.objects.filter(
-        visibility__in=arguments["visibilities"]
-    ).in_bulk(answer.ids, field_name=field_name)
-    result.count = answer.count
-    result.facets = answer.facets
-    result.results = [
+    entries = (
+        SearchEntry.objects.filter(visibility__in=arguments["visibilities"])
+        .only(*SHOWN_FIELDS)
+        .in_bulk(answer.ids, field_name=field_name)
+    )
+    results = [
         result_of(entries[i], query, highlight=answer.snippets.get(i))
         for i in answer.ids
         if i in entries
     ]
-    return result
+    return answer.count, answer.facets, results
+
+
+# What a result shows (the entry's analysed terms and vector are never read).
+SHOWN_FIELDS = (
+    "key",
+    "title",
+    "url",
+    "kind",
+    "lead",
+    "body",
+    "date",
+    "theme_names",
+    "visibility",
+)
 
 
 def result_of(
@@ -158,19 +181,27 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
     tokens = list(_TOKEN.finditer(text))
     if not tokens:
         return ""
+    # A long text repeats its words: each distinct word is analysed once.
+    verdicts: dict[str, bool] = {}
 
     def matches(token) -> bool:
-        return not wanted.isdisjoint(_stems(token.group()))
+        word = token.group()
+        verdict = verdicts.get(word)
+        if verdict is None:
+            verdict = verdicts[word] = not wanted.isdisjoint(_stems(word))
+        return verdict
 
     hits = [index for index, token in enumerate(tokens[:5000]) if matches(token)][:200]
     start = 0
     if hits:
-        # The window holding the most matches, starting a few words before one.
-        candidates = {max(0, hit - 3) for hit in hits}
-        start = max(
-            sorted(candidates),
-            key=lambda first: sum(1 for hit in hits if first <= hit < first + size),
-        )
+        # The window holding the most matches, starting a few words before one
+        # (the earliest such window on ties); `hits` is sorted.
+        def held(first: int) -> int:
+            return bisect.bisect_left(hits, first + size) - bisect.bisect_left(
+                hits, first
+            )
+
+        start = max(sorted({max(0, hit - 3) for hit in hits}), key=held)
     chosen = tokens[start : start + size]
     pieces = []
     position = chosen[0].start()
