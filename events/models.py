@@ -30,6 +30,7 @@ class EventIndexPage(Page):
     # Seats left change with every registration, which empties the page cache
     # (retex/page_cache.py).
     anonymous_page_cache = True
+    signed_in_page_cache = True
     max_count = 1
 
     class Meta:
@@ -183,6 +184,7 @@ class EventPage(Page):
     subpage_types = []
     # Only the page itself, as anonymous visitors see it (seats left, a login
     # button); never `inscription/`, `desinscription/` nor `evenement.ics`.
+    # Signed-in people see their own registration: never cached for them.
     anonymous_page_cache = True
 
     class Meta:

@@ -51,6 +51,7 @@ class KnowledgeIndexPage(Page):
     parent_page_types = ["retex.HomePage"]
     # Each filter and page number is kept apart (retex/page_cache.py).
     anonymous_page_cache = True
+    signed_in_page_cache = True
     subpage_types = [
         "knowledge.ArticlePage",
         "knowledge.InterviewPage",
@@ -138,9 +139,10 @@ class KnowledgePage(Page):
     ]
 
     is_creatable = False
-    # Contacts of practices are shown to members only, who are never served
-    # from the page cache (retex/page_cache.py).
+    # Contacts of practices are shown to members only: signed-in people are
+    # served the copy of those who may see the same (retex/page_cache.py).
     anonymous_page_cache = True
+    signed_in_page_cache = True
     parent_page_types = ["knowledge.KnowledgeIndexPage"]
     subpage_types = []
 

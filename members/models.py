@@ -100,6 +100,7 @@ class MemberIndexPage(Page):
     subpage_types = ["members.CollectivityPage"]
     # Each filter and page number is kept apart (retex/page_cache.py).
     anonymous_page_cache = True
+    signed_in_page_cache = True
     max_count = 1
 
     class Meta:
@@ -259,9 +260,10 @@ class CollectivityPage(Page):
     ]
     parent_page_types = ["members.MemberIndexPage"]
     subpage_types = []
-    # Contacts are shown to members only, who are never served from the page
-    # cache (retex/page_cache.py).
+    # Contacts are shown to members only: signed-in people are served the copy
+    # of those who may see the same (retex/page_cache.py), never anonymous ones.
     anonymous_page_cache = True
+    signed_in_page_cache = True
 
     class Meta:
         verbose_name = _("collectivité")

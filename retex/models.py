@@ -26,8 +26,10 @@ class HomePage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("hero_text")]
-    # Alike for every anonymous visitor: kept in the page cache (retex/page_cache.py).
+    # Alike for every anonymous visitor, and for every signed-in person who may
+    # see the same pages: kept in the page cache (retex/page_cache.py).
     anonymous_page_cache = True
+    signed_in_page_cache = True
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
@@ -57,6 +59,7 @@ class StandardPage(Page):
         index.SearchField("body"),
     ]
     anonymous_page_cache = True
+    signed_in_page_cache = True
 
     class Meta:
         verbose_name = _("page standard")

@@ -17,6 +17,16 @@ Wagtail 8, hence this module. The rules, and why:
   nonce (a nonce must differ on every response) and no `Vary` but on `Cookie`
   or `Accept-Language` (the site has one language). A page holding a CSRF token
   sets the CSRF cookie, so it is never stored.
+- **Signed-in people: shared by those who may see the same.** Pages whose
+  class also sets `signed_in_page_cache = True` show a signed-in person nothing
+  of their own (the header reads "Mon espace" for everyone): what differs is
+  what they may see. `SignedInPageCacheMiddleware`, after authentication and
+  messages, keys them by URL, whether the person is a member of the network
+  and the view restrictions they do not pass (`signed_in_request_key`), never
+  by person; anonymous and signed-in copies never mix. Not looked up for
+  people with a message pending or with access to the admin (Wagtail's user
+  bar); not stored when the page used a CSRF token or changed the session.
+  Event pages, which show each person their registration, do not opt in.
 - **Before sessions and authentication.** The middleware sits right after
   WhiteNoise: a hit costs no database query and at most one round trip to the
   shared cache, none when this process served the page within the last second
@@ -71,6 +81,7 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 KEY_PREFIX = "page:v1:"
 FRAGMENT_PREFIX = "fragment:v1:"
+SIGNED_IN_PREFIX = "page-signed-in:v1:"
 GENERATION_KEY = "page:generation"
 HEADER = "X-Cache"
 # Pages larger than this are rendered each time rather than filling the cache.
@@ -191,9 +202,14 @@ def serve_public_pages(serve):
 
     def serve_and_mark(page, request, args, kwargs):
         response = serve(page, request, args, kwargs)
+        if getattr(request, "page_cache_key", None):
+            opted_in = getattr(page, "anonymous_page_cache", False)
+        elif getattr(request, "signed_in_page_cache_key", None):
+            opted_in = getattr(page, "signed_in_page_cache", False)
+        else:
+            opted_in = False
         if (
-            getattr(request, "page_cache_key", None)
-            and getattr(page, "anonymous_page_cache", False)
+            opted_in
             and not args
             and not kwargs
             and not getattr(request, "is_preview", False)
@@ -212,15 +228,12 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def request_key(request) -> str | None:
-    """The cache key of `request`, or None when it may not be served from the
-    cache: not an anonymous GET/HEAD, or a path with rules of its own."""
+def _address(request) -> str | None:
+    """The URL `request` is cached under, or None when it may never be served
+    from the cache: not a GET/HEAD, a preview, a path with rules of its own."""
     if request.method not in ("GET", "HEAD"):
         return None
     if getattr(request, "is_dummy", False):  # Wagtail previews
-        return None
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return None
     meta = request.META
     if "HTTP_AUTHORIZATION" in meta or "HTTP_X_REQUESTED_WITH" in meta:
@@ -235,12 +248,55 @@ def request_key(request) -> str | None:
     pairs = parse_qsl(meta.get("QUERY_STRING", ""), keep_blank_values=True)
     # Stable sort: the order of the values of one parameter is kept.
     query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
-    address = f"{request.scheme}://{host}{path}?{query}"
-    return KEY_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
+    return f"{request.scheme}://{host}{path}?{query}"
 
 
-def response_is_storable(request, response) -> bool:
-    """Whether `response` may be sent to every anonymous visitor of its URL."""
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def request_key(request) -> str | None:
+    """The cache key of an anonymous visitor's `request`, or None when it may
+    not be served from the cache (a session or a message cookie, or see
+    `_address`)."""
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None
+    address = _address(request)
+    return None if address is None else KEY_PREFIX + _digest(address)
+
+
+def signed_in_request_key(request) -> str | None:
+    """The cache key of a signed-in person's `request`, or None.
+
+    Pages that opt in (`signed_in_page_cache`) show a signed-in person nothing
+    of their own: what differs from one person to the next is what they may
+    see. So the key is the URL and that, never the person: whether they are a
+    member of the network, and the view restrictions they do not pass. People
+    with a message pending, and people with access to the admin (the page then
+    carries Wagtail's user bar), are never served from the cache.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if CookieStorage.cookie_name in request.COOKIES:
+        return None
+    address = _address(request)
+    if address is None:
+        return None
+    if "_messages" in request.session:  # Messages kept in the session.
+        return None
+    if user.has_perm("wagtailadmin.access_admin"):
+        return None
+    from retex.visibility import failed_restrictions, user_is_member
+
+    hidden = sorted(restriction.pk for restriction in failed_restrictions(user))
+    return SIGNED_IN_PREFIX + _digest(repr((address, user_is_member(user), hidden)))
+
+
+def response_is_storable(request, response, *, signed_in: bool = False) -> bool:
+    """Whether `response` may be sent to every anonymous visitor of its URL
+    (with `signed_in`: to every signed-in person with the same key)."""
     if not getattr(response, "page_cache", False):
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
@@ -248,8 +304,14 @@ def response_is_storable(request, response) -> bool:
     if len(response.content) > MAX_BYTES:
         return False
     user = getattr(request, "user", None)
-    if user is None or user.is_authenticated:
+    if user is None or user.is_authenticated != signed_in:
         return False
+    if signed_in:
+        # A CSRF token in the page is this person's: never shown to another.
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False
+        if request.session.modified:
+            return False
     if getattr(request, "is_preview", False):
         return False
     cache_control = {
@@ -450,9 +512,7 @@ def remember_for_visibility(name: str, *, user, compute, params=()):
         return compute()
     hidden = sorted(restriction.pk for restriction in failed_restrictions(user))
     address = repr((name, hidden, params))
-    key = (
-        FRAGMENT_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
-    )
+    key = FRAGMENT_PREFIX + _digest(address)
     generation, entry = _read(key)
     if generation is None:
         return compute()
@@ -485,6 +545,31 @@ class PageCacheMiddleware:
         request.page_cache_key = key
         response = self.get_response(request)
         if generation is not None and response_is_storable(request, response):
+            store(key, generation, response)
+        response[HEADER] = "MISS"
+        return response
+
+
+class SignedInPageCacheMiddleware:
+    """Serve signed-in people the stored pages of those who may see the same
+    (`signed_in_request_key`); store the ones that qualify. After sessions,
+    authentication and messages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = signed_in_request_key(request) if enabled() else None
+        if key is None:
+            return self.get_response(request)
+        generation, entry = lookup(key)
+        if entry is not None:
+            return response_from(entry)
+        request.signed_in_page_cache_key = key
+        response = self.get_response(request)
+        if generation is not None and response_is_storable(
+            request, response, signed_in=True
+        ):
             store(key, generation, response)
         response[HEADER] = "MISS"
         return response

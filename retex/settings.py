@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: signed-in people are served the pages
+    # stored for those who may see the same (retex/page_cache.py).
+    "retex.page_cache.SignedInPageCacheMiddleware",
     # After allauth's and the messages middleware: sends staff without a second
     # factor from the admin to the MFA set-up page, with a message.
     "members.middleware.AdminRequiresMFAMiddleware",

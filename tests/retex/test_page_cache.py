@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -311,11 +312,11 @@ def test_logged_in_people_never_get_the_anonymous_copy(client):
     client.force_login(member())
     response = client.get("/")
 
-    assert x_cache(response) is None
+    assert x_cache(response) == "MISS"
     assert "Mon espace" in response.content.decode()
 
 
-def test_pages_seen_by_logged_in_people_are_never_stored(client):
+def test_pages_seen_by_logged_in_people_are_never_served_to_visitors(client):
     client.force_login(member())
     client.get("/")
     client.get("/")
@@ -325,6 +326,107 @@ def test_pages_seen_by_logged_in_people_are_never_stored(client):
 
     assert x_cache(response) == "MISS"
     assert "Mon espace" not in response.content.decode()
+
+
+# --- Signed-in people: shared by those who may see the same -------------------------
+
+
+def test_members_share_the_pages_of_members(section):
+    ArticlePageFactory(parent=section("ressources"), title="Le guichet numérique")
+    first, second = Client(), Client()
+    first.force_login(member())
+    second.force_login(member())
+
+    stored = first.get("/ressources/")
+    served = second.get("/ressources/")
+
+    assert (x_cache(stored), x_cache(served)) == ("MISS", "HIT")
+    assert served.content == stored.content
+    assert "Mon espace" in served.content.decode()
+    assert "Le guichet numérique" in served.content.decode()
+
+
+def test_a_page_listing_members_only_content_is_never_served_to_a_non_member(
+    section,
+):
+    article = ArticlePageFactory(
+        parent=section("ressources"), title="Compte rendu du bureau"
+    )
+    restricted_to_members(article)
+    a_member, not_a_member = Client(), Client()
+    a_member.force_login(member())
+    not_a_member.force_login(UserFactory())  # Signed in, not (yet) a member.
+
+    for_members = fetch_twice(a_member, "/ressources/")
+    for_others = fetch_twice(not_a_member, "/ressources/")
+
+    assert [x_cache(r) for r in for_members] == ["MISS", "HIT"]
+    assert "Compte rendu du bureau" in for_members[1].content.decode()
+    assert [x_cache(r) for r in for_others] == ["MISS", "HIT"]
+    assert "Compte rendu du bureau" not in for_others[1].content.decode()
+
+
+def test_an_event_page_shows_each_person_their_own_registration(section):
+    event = EventPageFactory(parent=section("evenements"))
+    registered, other = member(), member()
+    registration_create(event_id=event.pk, user=registered)
+    first, second = Client(), Client()
+    first.force_login(registered)
+    second.force_login(other)
+
+    own = first.get(event.url)
+    pages = fetch_twice(second, event.url)
+
+    assert "Vous êtes inscrit·e." in own.content.decode()
+    assert [x_cache(r) for r in pages] == ["MISS", "MISS"]
+    assert "Vous êtes inscrit·e." not in pages[1].content.decode()
+
+
+def test_people_with_a_message_pending_are_not_served_from_cache(client):
+    client.force_login(member())
+    fetch_twice(client, "/")
+    client.cookies[CookieStorage.cookie_name] = "pending"
+
+    assert x_cache(client.get("/")) is None
+
+
+def test_editors_get_their_user_bar_never_a_stored_page(client):
+    editor = member()
+    editor.user_permissions.add(
+        Permission.objects.get(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+    )
+    client.force_login(editor)
+
+    pages = fetch_twice(client, "/")
+
+    assert [x_cache(r) for r in pages] == [None, None]
+
+
+def test_a_published_page_reaches_members_listings_at_once(section, committed):
+    reader = Client()
+    reader.force_login(member())
+    reader.get("/ressources/")
+
+    committed(ArticlePageFactory, parent=section("ressources"), title="Nouveau retour")
+    response = reader.get("/ressources/")
+
+    assert x_cache(response) == "MISS"
+    assert "Nouveau retour" in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+def test_a_csrf_token_is_never_stored_for_signed_in_people():
+    first, second = Client(), Client()
+    first.force_login(member())
+    second.force_login(member())
+
+    token_of_first = first.get("/essai/csrf/").content
+    served = second.get("/essai/csrf/")
+
+    assert x_cache(served) == "MISS"
+    assert served.content != token_of_first
 
 
 def test_members_only_pages_are_never_stored_nor_leaked(client, section):
