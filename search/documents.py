@@ -47,21 +47,57 @@ class SearchDocument:
         return self.date.year if self.date else None
 
 
-def visibility_of(page: Page) -> str | None:
-    """PUBLIC, MEMBERS, or None when the page must not be searchable at all."""
+def visibility_of(page: Page, restrictions: "Restrictions | None" = None) -> str | None:
+    """PUBLIC, MEMBERS, or None when the page must not be searchable at all.
+
+    `restrictions`, a snapshot of every view restriction, spares the queries
+    when many pages are looked at in a row (`all_documents`)."""
     if not page.live:
         return None
-    restrictions = page.get_view_restrictions()
-    if not restrictions:
+    if restrictions is not None and not restrictions.has_alias_above(page):
+        covering = restrictions.covering(page)
+    else:
+        covering = [
+            (restriction.restriction_type, {g.name for g in restriction.groups.all()})
+            for restriction in page.get_view_restrictions().prefetch_related("groups")
+        ]
+    if not covering:
         return PUBLIC
     from retex.visibility import MEMBERS_GROUP
 
-    for restriction in restrictions:
-        if restriction.restriction_type != PageViewRestriction.GROUPS:
+    for restriction_type, groups in covering:
+        if restriction_type != PageViewRestriction.GROUPS:
             return None
-        if not restriction.groups.filter(name=MEMBERS_GROUP).exists():
+        if MEMBERS_GROUP not in groups:
             return None
     return MEMBERS
+
+
+class Restrictions:
+    """Every view restriction, read once: (path, type, group names). Pages
+    under an alias take their restrictions from the aliased page (Wagtail's
+    rule), so they are left to `Page.get_view_restrictions`."""
+
+    def __init__(self):
+        self.restrictions = [
+            (r.page.path, r.restriction_type, {g.name for g in r.groups.all()})
+            for r in PageViewRestriction.objects.select_related("page")
+            .only("restriction_type", "page__path")
+            .prefetch_related("groups")
+        ]
+        self.alias_paths = list(
+            Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        )
+
+    def has_alias_above(self, page) -> bool:
+        return any(page.path.startswith(path) for path in self.alias_paths)
+
+    def covering(self, page) -> list[tuple[str, set[str]]]:
+        return [
+            (kind, groups)
+            for path, kind, groups in self.restrictions
+            if page.path.startswith(path)
+        ]
 
 
 def _themes(page) -> tuple[list[str], list[str]]:
@@ -69,14 +105,14 @@ def _themes(page) -> tuple[list[str], list[str]]:
     return [t.slug for t in themes], [t.name for t in themes]
 
 
-def _knowledge(page) -> SearchDocument:
+def _knowledge(page, visibility: str) -> SearchDocument:
     from knowledge.models import DocumentText, block_texts
 
     body = [*block_texts(page.body), *page.extra_reading_text()]
     documents = [
         item.document for item in page.attached_documents.select_related("document")
     ]
-    if visibility_of(page) == PUBLIC:
+    if visibility == PUBLIC:
         # A document also attached to a members-only page (or a draft) is
         # served to members only: its text must not be found by visitors here.
         from knowledge.document_access import PUBLIC as PUBLIC_DOCUMENT
@@ -109,7 +145,7 @@ def _knowledge(page) -> SearchDocument:
     )
 
 
-def _collectivity(page) -> SearchDocument:
+def _collectivity(page, visibility: str) -> SearchDocument:
     slugs, names = _themes(page)
     return SearchDocument(
         key=f"page:{page.pk}",
@@ -127,7 +163,7 @@ def _collectivity(page) -> SearchDocument:
     )
 
 
-def _event(page) -> SearchDocument:
+def _event(page, visibility: str) -> SearchDocument:
     from knowledge.models import block_texts
 
     slugs, names = _themes(page)
@@ -169,16 +205,18 @@ def builder_for(page):
     return None
 
 
-def document_for_page(page: Page) -> SearchDocument | None:
+def document_for_page(
+    page: Page, *, restrictions: Restrictions | None = None
+) -> SearchDocument | None:
     """The page's search document, or None if it must not be searchable."""
     page = page.specific
     builder = builder_for(page)
     if builder is None:
         return None
-    visibility = visibility_of(page)
+    visibility = visibility_of(page, restrictions)
     if visibility is None:
         return None
-    document = builder(page)
+    document = builder(page, visibility)
     document.visibility = visibility
     document.url = page.get_url() or ""
     return document
@@ -194,7 +232,8 @@ def searchable_pages():
 
 
 def all_documents() -> Iterator[SearchDocument]:
+    restrictions = Restrictions()
     for page in searchable_pages():
-        document = document_for_page(page)
+        document = document_for_page(page, restrictions=restrictions)
         if document is not None:
             yield document

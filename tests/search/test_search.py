@@ -238,3 +238,38 @@ def test_searches_are_counted_without_who(client, corpus):
     }
     assert stats["cybersecurite"] == (1, 0)
     assert stats["introuvable xyz"] == (1, 1)
+
+
+def test_a_rebuild_reads_restrictions_once_and_judges_pages_as_one_by_one(section):
+    from search.documents import MEMBERS, PUBLIC, all_documents, document_for_page
+
+    knowledge = section("ressources")
+    open_page = ArticlePageFactory(parent=knowledge, title="Ouvert à tous")
+    for_members = ArticlePageFactory(parent=knowledge, title="Pour les membres")
+    below_members = ArticlePageFactory(parent=for_members, title="En dessous")
+    behind_password = ArticlePageFactory(parent=knowledge, title="Avec mot de passe")
+    members = PageViewRestriction.objects.create(
+        page=for_members, restriction_type=PageViewRestriction.GROUPS
+    )
+    members.groups.set([Group.objects.get(name="Membres")])
+    PageViewRestriction.objects.create(
+        page=behind_password,
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="secret",
+    )
+    pages = [open_page, for_members, below_members, behind_password]
+
+    rebuilt = {d.page_id: d.visibility for d in all_documents()}
+    one_by_one = {
+        page.pk: document.visibility
+        for page in pages
+        if (document := document_for_page(page)) is not None
+    }
+
+    expected = {
+        open_page.pk: PUBLIC,
+        for_members.pk: MEMBERS,
+        below_members.pk: MEMBERS,
+    }
+    assert {pk: rebuilt.get(pk) for pk in one_by_one} == expected == one_by_one
+    assert behind_password.pk not in rebuilt
