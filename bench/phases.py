@@ -207,7 +207,7 @@ def step_queries(args) -> dict:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     with open(args.targets, encoding="utf-8") as handle:
         targets = json.load(handle)["targets"]
@@ -253,9 +253,12 @@ def step_queries(args) -> dict:
         second = measure(target["paths"][0])
         pages[target["name"]] = {"first": first, "second": second}
         if len(target["paths"]) > 1:
-            pages[target["name"]]["each"] = {
-                path: measure(path) for path in target["paths"]
-            }
+            # Every search computed, none answered from the answer cache: what
+            # a query costs the first time it is asked after a change.
+            with override_settings(SEARCH_CACHE_SECONDS=0):
+                pages[target["name"]]["each"] = {
+                    path: measure(path) for path in target["paths"]
+                }
     return {"pages": pages}
 
 

@@ -11,6 +11,7 @@ on the pages' 95th percentile; each shows MET or the measured gap.
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import shutil
@@ -150,6 +151,26 @@ def build(
 # --- Targets -----------------------------------------------------------------------
 
 
+def search_uncached(result: dict) -> dict | None:
+    """Percentiles of the searches computed with the answer cache off (the
+    queries step measures each French query once that way)."""
+    search = next((p for p in result["pages"] if p["name"] == "search"), None)
+    each = ((search or {}).get("queries_full") or {}).get("each")
+    if not each:
+        return None
+    times = sorted(measured["ms"] for measured in each.values())
+
+    def percentile(share: float) -> float:
+        return times[min(len(times) - 1, math.ceil(share * len(times)) - 1)]
+
+    return {
+        "queries": len(times),
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "max_ms": times[-1],
+    }
+
+
 def _target(name, status, measured, goal) -> dict:
     return {"target": name, "status": status, "measured": measured, "goal": goal}
 
@@ -217,11 +238,23 @@ def evaluate(result: dict) -> list[dict]:
         targets.append(
             _target(
                 f"/api/search/ p95 < {SEARCH_P95_MS} ms on "
-                f"{result['corpus']['totals']['knowledge']:,} pages ({vendor})",
+                f"{result['corpus']['totals']['knowledge']:,} pages ({vendor}), "
+                "served with the answer cache on",
                 "MET"
                 if search["p95_ms"] < SEARCH_P95_MS and not search["errors"]
                 else "GAP",
                 f"{search['p95_ms']:.1f} ms",
+                f"< {SEARCH_P95_MS} ms",
+            )
+        )
+    uncached = search_uncached(result)
+    if uncached:
+        targets.append(
+            _target(
+                f"/api/search/ computed, answer cache off: p95 < {SEARCH_P95_MS} ms "
+                f"over {uncached['queries']} queries, in process ({vendor})",
+                "MET" if uncached["p95_ms"] < SEARCH_P95_MS else "GAP",
+                f"{uncached['p95_ms']:.1f} ms (p50 {uncached['p50_ms']:.1f} ms)",
                 f"< {SEARCH_P95_MS} ms",
             )
         )
@@ -374,7 +407,7 @@ def render(result: dict) -> str:
                 )
     search = next((p for p in result["pages"] if p["name"] == "search"), None)
     if search and search["queries_full"] and search["queries_full"].get("each"):
-        lines.append("  /api/search/ by query:")
+        lines.append("  /api/search/ by query, computed (answer cache off):")
         for path, measured in sorted(
             search["queries_full"]["each"].items(), key=lambda item: -item[1]["ms"]
         ):
