@@ -1,7 +1,9 @@
 """The embedded search backend: the documents in the database.
 
 SQLite matches with FTS5 and ranks with bm25 (title 10, lead 4, body 1);
-PostgreSQL matches a weighted tsvector and ranks with ts_rank. Both match the
+PostgreSQL matches the full tsvector through its GIN index and ranks with
+ts_rank on a small title (A) and lead (B) vector, so that a broad query reads
+no document's full vector; body-only matches tie and go by date. Both match the
 terms of `search.analysis`, so they answer alike. The match runs once, in a
 common table expression, with the filters and the ordering in the same
 statement: no per-row ranking subquery.
