@@ -224,6 +224,17 @@ def serve_public_pages(serve):
 # --- The rules -----------------------------------------------------------------------
 
 
+def known_generation() -> str | None:
+    """The generation this process knows to be current (read from the shared
+    cache within `LOCAL_SECONDS`, or started here), or None."""
+    state = _state
+    if not enabled() or state.generation is None:
+        return None
+    if time.monotonic() - state.generation_read_at > LOCAL_SECONDS:
+        return None
+    return state.generation
+
+
 def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
@@ -266,6 +277,23 @@ def request_key(request) -> str | None:
     return None if address is None else KEY_PREFIX + _digest(address)
 
 
+def _has_admin_access(user) -> bool:
+    """`user.has_perm("wagtailadmin.access_admin")` in one query (has_perm
+    reads every permission of the person and of their groups)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    if user.is_superuser:
+        return True
+    return (
+        Permission.objects.filter(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
 def signed_in_request_key(request) -> str | None:
     """The cache key of a signed-in person's `request`, or None.
 
@@ -286,7 +314,7 @@ def signed_in_request_key(request) -> str | None:
         return None
     if "_messages" in request.session:  # Messages kept in the session.
         return None
-    if user.has_perm("wagtailadmin.access_admin"):
+    if _has_admin_access(user):
         return None
     from retex.visibility import failed_restrictions, user_is_member
 

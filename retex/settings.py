@@ -172,6 +172,9 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
+    # Sessions read from Redis, written through to the database (a Redis
+    # restart logs nobody out): one query less on every signed-in request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

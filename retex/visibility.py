@@ -9,7 +9,8 @@ no listing can forget a case, and the cost is constant: one query for the
 restrictions, whatever the number of pages.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db.models import Prefetch
 from wagtail.models import Page, PageQuerySet, PageViewRestriction
 
 MEMBERS_GROUP = "Membres"
@@ -61,12 +62,39 @@ def failed_restrictions(user) -> list[PageViewRestriction]:
     """
     cached = getattr(user, "_retex_failed_restrictions", None)
     if cached is None:
-        restrictions = PageViewRestriction.objects.select_related(
-            "page"
-        ).prefetch_related("groups")
-        cached = [r for r in restrictions if not passes_restriction(r, user)]
+        cached = [r for r in all_restrictions() if not passes_restriction(r, user)]
         user._retex_failed_restrictions = cached
     return cached
+
+
+# (page cache generation, restrictions) of this process.
+_snapshot: tuple[str | None, list[PageViewRestriction]] = (None, [])
+
+
+def all_restrictions() -> list[PageViewRestriction]:
+    """Every view restriction, with only what the rule reads (the page's path,
+    the type, the groups' ids).
+
+    Read once per page cache generation in each process when the page cache is
+    on: any change to a restriction, its groups or a page's place starts a new
+    generation (`retex.page_cache`), seen here as soon as this process is told
+    (at once for its own changes, within a second for others', as for the pages
+    it keeps).
+    """
+    global _snapshot
+    from retex.page_cache import known_generation
+
+    generation = known_generation()
+    if generation is not None and _snapshot[0] == generation:
+        return _snapshot[1]
+    restrictions = list(
+        PageViewRestriction.objects.select_related("page")
+        .only("restriction_type", "page__path")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("pk")))
+    )
+    if generation is not None:
+        _snapshot = (generation, restrictions)
+    return restrictions
 
 
 def pages_visible_to(queryset: PageQuerySet, *, user=None) -> PageQuerySet:

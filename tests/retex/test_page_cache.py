@@ -390,13 +390,21 @@ def test_people_with_a_message_pending_are_not_served_from_cache(client):
     assert x_cache(client.get("/")) is None
 
 
-def test_editors_get_their_user_bar_never_a_stored_page(client):
+@pytest.mark.parametrize("through", ["own permission", "group", "superuser"])
+def test_editors_get_their_user_bar_never_a_stored_page(client, through):
     editor = member()
-    editor.user_permissions.add(
-        Permission.objects.get(
-            codename="access_admin", content_type__app_label="wagtailadmin"
-        )
+    access_admin = Permission.objects.get(
+        codename="access_admin", content_type__app_label="wagtailadmin"
     )
+    if through == "own permission":
+        editor.user_permissions.add(access_admin)
+    elif through == "group":
+        editors = Group.objects.create(name="Rédaction locale")
+        editors.permissions.add(access_admin)
+        editor.groups.add(editors)
+    else:
+        editor.is_superuser = True
+        editor.save()
     client.force_login(editor)
 
     pages = fetch_twice(client, "/")
@@ -720,3 +728,18 @@ def test_the_shared_redis_cache_serves_and_forgets_pages(
     response = client.get("/evenements/")
     assert x_cache(response) == "MISS"
     assert "Congrès 2027" in response.content.decode()
+
+
+def test_restricting_a_page_hides_it_at_once_from_signed_in_non_members(
+    section, committed
+):
+    article = ArticlePageFactory(parent=section("ressources"), title="Budget voté")
+    reader = Client()
+    reader.force_login(UserFactory())  # Signed in, not a member.
+    assert "Budget voté" in fetch_twice(reader, "/ressources/")[1].content.decode()
+
+    committed(restricted_to_members, article)
+    response = reader.get("/ressources/")
+
+    assert x_cache(response) == "MISS"
+    assert "Budget voté" not in response.content.decode()
