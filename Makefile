@@ -9,20 +9,30 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 export PORT
 
-.PHONY: install run test test-postgres lint format messages worker clean help bench
+.PHONY: upgrade install run test test-postgres lint format messages worker clean help bench
 
 help:
 	@echo "make run            install if needed, migrate, load demo content, serve on 127.0.0.1:$(PORT) with the task worker"
 	@echo "make test           install if needed and run the whole test suite"
 	@echo "make test-postgres  the suite against a throw-away PostgreSQL database on 127.0.0.1"
+	@echo "make upgrade        newest dependency versions pyproject.toml allows, recorded in constraints.txt"
 	@echo "make lint           ruff, migrations and translation catalogue checks"
 	@echo "make messages       update the French catalogue after changing user-facing strings"
 	@echo "make bench          benchmark on a large generated corpus, report in var/bench/ (BENCH_ARGS=\"--scale 0.05 --quick\" for a quick run)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+# Newest releases allowed by pyproject.toml, then the exact versions recorded.
+upgrade:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade -e ".[dev]"
+	@{ sed -n '1,/^[^#]/p' constraints.txt | grep '^#'; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	@mv constraints.txt.new constraints.txt
 	@touch $(STAMP)
 
 # axe-core (accessibility checks of the browser tests) comes from npm; without

@@ -291,6 +291,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # strangers) is capped by the "reset_password" per-address rate limit below.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Sensitive account changes (email, password, two-factor) ask again for the
+# password or the authenticator app. Not for a code sent by email: whoever reads
+# the mailbox of a shared town-hall address would get past the MFA that editors
+# must use. (allauth 65.22 added and enables "code" by default; its two views
+# then answer 403.)
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 # A logged-in member without admin access who opens /admin/ is sent by Wagtail to
 # the login page ("no permission"); redirecting logged-in people away from it
 # would send them back to /admin/, in a loop. They see the form and the message.

@@ -378,6 +378,9 @@ EXPECTED: dict[str, str] = {
     'accounts/inactive/': "200 200 200 200 200 200",
     'accounts/signup/': "200 200 200 200 200 200",
     'accounts/reauthenticate/': "login 200 200 200 200 200",
+    # Reauthentication by an emailed code is turned off (settings).
+    'accounts/reauthenticate/code/': "login 403 403 403 403 403",
+    'accounts/reauthenticate/code/confirm/': "login 403 403 403 403 403",
     'accounts/email/': "login 200 200 200 200 200",
     'accounts/confirm-email/': "200 200 200 200 200 200",
     'accounts/password/change/': "login 200 200 200 200 200",
