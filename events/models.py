@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,6 +18,7 @@ from wagtail.search import index
 
 from members.territories import Region
 from retex.blocks import RICH_TEXT_FEATURES, BodyBlock
+from retex.page_cache import rendering_shell, serve_with_personal_parts
 
 
 class EventIndexPage(Page):
@@ -184,7 +186,8 @@ class EventPage(Page):
     subpage_types = []
     # Only the page itself, as anonymous visitors see it (seats left, a login
     # button); never `inscription/`, `desinscription/` nor `evenement.ics`.
-    # Signed-in people see their own registration: never cached for them.
+    # Signed-in people see their own registration: they share the rest of the
+    # page, rendered once (`serve`), never the registration panel.
     anonymous_page_cache = True
 
     class Meta:
@@ -237,7 +240,8 @@ class EventPage(Page):
         from events.views import event_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_page_context(request, self))
+        if not rendering_shell(request):
+            context.update(event_page_context(request, self))
         return context
 
     def route(self, request, path_components):
@@ -255,7 +259,28 @@ class EventPage(Page):
             from events import views
 
             return EVENT_ACTIONS[args[0]](views)(request, self)
-        return super().serve(request, *args, **kwargs)
+        return serve_with_personal_parts(
+            self,
+            request,
+            serve=lambda: super(EventPage, self).serve(request, *args, **kwargs),
+            render_part=self._personal_part_renderer(request),
+        )
+
+    def _personal_part_renderer(self, request):
+        """Renders the person's own parts of the page (registration panel,
+        online link), sharing one computation of their context."""
+        from events.views import event_page_context
+
+        context = None
+
+        def render(template_name):
+            nonlocal context
+            if context is None:
+                context = {"page": self, "self": self}
+                context.update(event_page_context(request, self))
+            return render_to_string(template_name, context, request=request)
+
+        return render
 
 
 EVENT_ACTIONS = {

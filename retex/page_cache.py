@@ -26,7 +26,15 @@ Wagtail 8, hence this module. The rules, and why:
   by person; anonymous and signed-in copies never mix. Not looked up for
   people with a message pending or with access to the admin (Wagtail's user
   bar); not stored when the page used a CSRF token or changed the session.
-  Event pages, which show each person their registration, do not opt in.
+- **Pages with personal parts: the rest is shared.** A page that shows each
+  person something of their own (an event's registration panel) marks those
+  parts in its template with `{% personal "template.html" %}` and serves
+  itself through `serve_with_personal_parts`: for the people who share a
+  signed-in key, the page is rendered once with a marker in place of each
+  part (the "shell", stored like a page), and each request renders only the
+  personal parts, with the person's own context and CSRF token, into a copy of
+  it. The shell never holds anything personal: the parts are not rendered in
+  it at all.
 - **Before sessions and authentication.** The middleware sits right after
   WhiteNoise: a hit costs no database query and at most one round trip to the
   shared cache, none when this process served the page within the last second
@@ -59,6 +67,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import threading
 import time
 import uuid
@@ -73,6 +82,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
+from django.utils.html import format_html
 from wagtail.models import COMMENTS_RELATION_NAME, Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -82,6 +92,7 @@ CACHE_ALIAS = "pages"
 KEY_PREFIX = "page:v1:"
 FRAGMENT_PREFIX = "fragment:v1:"
 SIGNED_IN_PREFIX = "page-signed-in:v1:"
+SHELL_PREFIX = "page-shell:v1:"
 GENERATION_KEY = "page:generation"
 HEADER = "X-Cache"
 # Pages larger than this are rendered each time rather than filling the cache.
@@ -482,6 +493,10 @@ def store(key: str, generation: str, response) -> None:
         (name, value) for name, value in response.items() if name.lower() != "x-cache"
     ]
     entry = (generation, response.status_code, headers, response.content, time.time())
+    _put(key, entry)
+
+
+def _put(key: str, entry: tuple) -> None:
     try:
         _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
     except Exception as error:
@@ -554,6 +569,75 @@ def remember_for_visibility(name: str, *, user, compute, params=()):
     return value
 
 
+# --- Pages with personal parts --------------------------------------------------------
+
+
+def rendering_shell(request) -> bool:
+    """Whether the shared shell of a page is being rendered: its personal parts
+    are left out, their context need not be computed."""
+    return getattr(request, "page_shell_marker", None) is not None
+
+
+def personal_marker(request, template_name: str) -> str | None:
+    """While the shared shell of a page is rendered, the marker that stands for
+    its personal part `template_name` (`{% personal %}`); else None."""
+    prefix = getattr(request, "page_shell_marker", None)
+    return None if prefix is None else _marker(prefix, template_name)
+
+
+def _marker(prefix: str, template_name: str) -> str:
+    return format_html("<!--{}:{}-->", prefix, template_name)
+
+
+def serve_with_personal_parts(page, request, serve, render_part):
+    """Serve `page` to a signed-in person from the shell shared by those who may
+    see the same, with their personal parts rendered in.
+
+    `serve()` renders the whole page; `render_part(template_name)` renders one
+    personal part for this person, as `{% personal %}` does in a whole page.
+    Anybody else (anonymous visitors, whose whole page is cached; people with a
+    message pending or admin access; previews; restricted pages) gets `serve()`.
+    """
+    key = getattr(request, "signed_in_page_cache_key", None)
+    if key is None or getattr(request, "is_preview", False):
+        return serve()
+    if not page_is_public(page):
+        return serve()
+    shell_key = SHELL_PREFIX + key.removeprefix(SIGNED_IN_PREFIX)
+    generation, entry = lookup(shell_key)
+    hit = entry is not None
+    if not hit:
+        # A new marker on every rendering: no text of the page (rich text, a
+        # title) can stand for a personal part.
+        prefix = f"retex-personal-{uuid.uuid4().hex}"
+        request.page_shell_marker = prefix
+        try:
+            response = serve()
+            if hasattr(response, "render"):
+                response.render()
+        finally:
+            del request.page_shell_marker
+        if response.status_code != 200:
+            return response
+        mark_cacheable(response)
+        storable = generation is not None and response_is_storable(
+            request, response, signed_in=True
+        )
+        headers = [(name, value) for name, value in response.items()]
+        content = prefix.encode() + b"\n" + response.content
+        entry = (generation, 200, headers, content, time.time())
+        if storable:
+            _put(shell_key, entry)
+    prefix, _newline, shell = entry[3].partition(b"\n")
+    prefix, html = prefix.decode(), shell.decode()
+    for template_name in set(re.findall(rf"<!--{prefix}:([^>]+?)-->", html)):
+        html = html.replace(_marker(prefix, template_name), render_part(template_name))
+    response = response_from(entry)
+    response.content = html
+    response[HEADER] = "HIT" if hit else "MISS"
+    return response
+
+
 # --- The middleware ------------------------------------------------------------------
 
 
@@ -599,7 +683,8 @@ class SignedInPageCacheMiddleware:
             request, response, signed_in=True
         ):
             store(key, generation, response)
-        response[HEADER] = "MISS"
+        # "HIT" when the page was made from a stored shell (personal parts).
+        response.setdefault(HEADER, "MISS")
         return response
 
 

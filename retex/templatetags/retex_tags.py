@@ -1,5 +1,7 @@
 from django import template
 
+from retex.page_cache import personal_marker
+
 register = template.Library()
 
 
@@ -8,3 +10,16 @@ def breadcrumbs(page):
     """The trail from the home page to `page`, for Wagtail pages."""
     ancestors = page.get_ancestors().filter(depth__gt=1).specific(defer=True)
     return {"ancestors": list(ancestors), "current": page}
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, template_name):
+    """A part of the page that is the person's own (their registration…): included
+    here, or a marker in its place while the shell that people who may see the
+    same share is rendered (`retex.page_cache.serve_with_personal_parts`)."""
+    marker = personal_marker(context.get("request"), template_name)
+    if marker is not None:
+        return marker  # Safe: format_html.
+    template = context.template.engine.get_template(template_name)
+    with context.push():
+        return template.render(context)

@@ -367,7 +367,11 @@ def test_a_page_listing_members_only_content_is_never_served_to_a_non_member(
 
 
 def test_an_event_page_shows_each_person_their_own_registration(section):
-    event = EventPageFactory(parent=section("evenements"))
+    event = EventPageFactory(
+        parent=section("evenements"),
+        online=True,
+        online_link="https://visio.example.org/salle-secrete",
+    )
     registered, other = member(), member()
     registration_create(event_id=event.pk, user=registered)
     first, second = Client(), Client()
@@ -377,9 +381,81 @@ def test_an_event_page_shows_each_person_their_own_registration(section):
     own = first.get(event.url)
     pages = fetch_twice(second, event.url)
 
+    # The page around the registration panel is shared; the panel is not.
+    assert [x_cache(r) for r in (own, *pages)] == ["MISS", "HIT", "HIT"]
     assert "Vous êtes inscrit·e." in own.content.decode()
-    assert [x_cache(r) for r in pages] == ["MISS", "MISS"]
-    assert "Vous êtes inscrit·e." not in pages[1].content.decode()
+    assert "salle-secrete" in own.content.decode()
+    for page in pages:
+        html = page.content.decode()
+        assert "Vous êtes inscrit·e." not in html
+        assert "salle-secrete" not in html
+        assert "M'inscrire" in html  # Their own button, not the registered one's.
+        assert event.title in html
+
+
+def _without_tokens(html):
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_an_event_page_from_the_shared_shell_is_the_page_rendered_whole(
+    section, settings, registered
+):
+    event = EventPageFactory(
+        parent=section("evenements"),
+        online=True,
+        online_link="https://visio.example.org/x",
+    )
+    person = member()
+    if registered:
+        registration_create(event_id=event.pk, user=person)
+    client = Client()
+    client.force_login(person)
+    warm = Client()
+    warm.force_login(member())
+    warm.get(event.url)  # Stores the shell.
+
+    served = client.get(event.url)
+    settings.PAGE_CACHE_SECONDS = 0
+    whole = client.get(event.url)
+
+    assert (x_cache(served), x_cache(whole)) == ("HIT", None)
+    assert _without_tokens(served.content.decode()) == _without_tokens(
+        whole.content.decode()
+    )
+
+
+def test_the_shared_shell_of_an_event_page_holds_nothing_personal(section):
+    event = EventPageFactory(
+        parent=section("evenements"),
+        online=True,
+        online_link="https://visio.example.org/y",
+    )
+    person = member()
+    registration_create(event_id=event.pk, user=person)
+    client = Client()
+    client.force_login(person)
+
+    page = client.get(event.url)
+    shells = [
+        entry[3].decode()
+        for key, entry in caches["pages"]._cache.items()
+        if page_cache.SHELL_PREFIX in key
+        for entry in [caches["pages"].get(key.split(":", 2)[-1])]
+        if entry
+    ]
+
+    assert x_cache(page) == "MISS"
+    assert len(shells) == 1
+    assert event.title in shells[0]
+    for personal in (
+        "Vous êtes inscrit·e.",
+        "visio.example.org",
+        "csrfmiddlewaretoken",
+    ):
+        assert personal not in shells[0]
 
 
 def test_people_with_a_message_pending_are_not_served_from_cache(client):
