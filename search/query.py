@@ -9,6 +9,7 @@ stars, colons, control characters) is ignored rather than interpreted: a search
 box is not a query language.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -124,3 +125,10 @@ def tsquery(clauses: list[list[Alternative]]) -> str:
     return " & ".join(
         "(" + " | ".join(alternative(alt) for alt in clause) + ")" for clause in clauses
     )
+
+
+def pair_tsquery(phrase: Alternative) -> str:
+    """PostgreSQL tsquery (cast, not parsed) of a phrase's adjacent-term pairs,
+    the lexemes of `pair_vector`: ("feuill", "rout", "numer") →
+    `'feuill_rout' & 'rout_numer'`. Terms are [0-9a-z] only, so quoting is safe."""
+    return " & ".join(f"'{a}_{b}'" for a, b in itertools.pairwise(phrase))

@@ -3,7 +3,8 @@
 SQLite matches with FTS5 and ranks with bm25 (title 10, lead 4, body 1);
 PostgreSQL matches the full tsvector through its GIN index and ranks with
 ts_rank on a small title (A) and lead (B) vector, so that a broad query reads
-no document's full vector; body-only matches tie and go by date. Both match the
+no document's full vector; body-only matches tie and go by date. Whole phrases,
+ranked first, are found through a GIN index of adjacent-term pairs. Both match the
 terms of `search.analysis`, so they answer alike. The match runs once, in a
 common table expression, with the filters and the ordering in the same
 statement: no per-row ranking subquery.
@@ -21,7 +22,7 @@ from search.analysis import fold, terms_text
 from search.cache import SearchAnswer
 from search.documents import SearchDocument
 from search.models import SearchEntry, SearchEntryTheme
-from search.query import ParsedQuery, fts5_match, tsquery
+from search.query import ParsedQuery, fts5_match, pair_tsquery, tsquery
 
 FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
 
@@ -129,17 +130,17 @@ class DatabaseBackend:
         """SQL selecting (id, score, phrase) of the matching entries, and params."""
         if connection.vendor == "postgresql":
             # Matched through the GIN index of the full vector (never read
-            # itself), ranked on the small title-and-lead vector; the phrase,
-            # which needs positions, is checked on the index's candidates only.
+            # itself), ranked on the small title-and-lead vector; the phrase
+            # through the GIN index of adjacent-term pairs (migration 0005).
             match = tsquery(query.clauses)
             params = [match]
             phrase = "FALSE"
             if query.phrase:
                 phrase = (
                     "id IN (SELECT id FROM search_searchentry "
-                    "WHERE search_vector @@ to_tsquery('simple', %s))"
+                    "WHERE pair_vector @@ CAST(%s AS tsquery))"
                 )
-                params.append(" <-> ".join(query.phrase))
+                params.append(pair_tsquery(query.phrase))
             params.append(match)
             sql = (
                 "SELECT id, ts_rank(rank_vector, to_tsquery('simple', %s)) AS score, "

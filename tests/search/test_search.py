@@ -113,6 +113,34 @@ def test_a_whole_phrase_ranks_above_scattered_words(client, corpus):
     assert "Route et numérique" in found
 
 
+def test_a_phrase_counts_within_a_field_never_across_two(client, section):
+    knowledge = section("ressources")
+    publish(
+        ArticlePageFactory(
+            parent=knowledge,
+            title="Un guichet",
+            lead="Unique en son genre, pour les démarches.",
+            publication_date=datetime.date(2026, 1, 1),
+        )
+    )
+    publish(
+        ArticlePageFactory(
+            parent=knowledge,
+            title="Démarches en ligne",
+            lead="Le guichet unique ouvre ses portes.",
+            publication_date=datetime.date(2020, 1, 1),
+        )
+    )
+    call_command("search_reindex", verbosity=0, stdout=io.StringIO())
+
+    # Title and lead of the first page read "guichet" then "unique", but the
+    # phrase is written only in the second page.
+    assert titles(api(client, q="guichet unique")) == [
+        "Démarches en ligne",
+        "Un guichet",
+    ]
+
+
 def test_quoted_phrases_match_only_the_phrase(client, corpus):
     assert titles(api(client, q='"feuille de route"')) == [
         "Adopter une feuille de route numérique"
