@@ -129,11 +129,10 @@ class DatabaseBackend:
     def _matched_sql(self, query: ParsedQuery):
         """SQL selecting (id, score, phrase) of the matching entries, and params."""
         if connection.vendor == "postgresql":
-            # Matched through the GIN index of the full vector (never read
-            # itself), ranked on the small title-and-lead vector; the phrase
-            # through the GIN index of adjacent-term pairs (migration 0005).
-            match = tsquery(query.clauses)
-            params = [match]
+            # Matched through the GIN indexes of the full vector and of the
+            # adjacent-term pairs (never read themselves), ranked on the small
+            # title-and-lead vector; the whole phrase through the pairs too.
+            params = [tsquery(query.clauses)]
             phrase = "FALSE"
             if query.phrase:
                 phrase = (
@@ -141,14 +140,13 @@ class DatabaseBackend:
                     "WHERE pair_vector @@ CAST(%s AS tsquery))"
                 )
                 params.append(pair_tsquery(query.phrase))
-            params.append(match)
+            match, match_params = self._postgres_match(query.clauses)
             sql = (
                 "SELECT id, ts_rank(rank_vector, to_tsquery('simple', %s)) AS score, "
                 f"{phrase} AS phrase, date, kind, region, collectivity_kind, year, "
-                "visibility FROM search_searchentry "
-                "WHERE search_vector @@ to_tsquery('simple', %s)"
+                f"visibility FROM search_searchentry WHERE {match}"
             )
-            return sql, params
+            return sql, [*params, *match_params]
         params = []
         phrase = "0"
         if query.phrase:
@@ -160,6 +158,36 @@ class DatabaseBackend:
         )
         params.append(fts5_match(query.clauses))
         return sql, params
+
+    @staticmethod
+    def _postgres_match(clauses):
+        """WHERE condition (and params) matching every clause on PostgreSQL.
+
+        Clauses of single words go to the full vector in one tsquery; a clause
+        with a phrase among its alternatives (quotes, "tiers-lieu", a synonym
+        of several words) matches the phrase by its adjacent-term pairs. No
+        positional (`<->`) match: the GIN index cannot check positions, and
+        PostgreSQL would read the full vector of every candidate to do it.
+        """
+        words, conditions, params = [], [], []
+        for clause in clauses:
+            if all(len(alternative) == 1 for alternative in clause):
+                words.append(clause)
+                continue
+            alternatives = []
+            singles = [alternative for alternative in clause if len(alternative) == 1]
+            if singles:
+                alternatives.append("search_vector @@ CAST(%s AS tsquery)")
+                params.append(" | ".join(f"'{word}'" for (word,) in singles))
+            for alternative in clause:
+                if len(alternative) > 1:
+                    alternatives.append("pair_vector @@ CAST(%s AS tsquery)")
+                    params.append(pair_tsquery(alternative))
+            conditions.append("(" + " OR ".join(alternatives) + ")")
+        if words:
+            conditions.insert(0, "search_vector @@ to_tsquery('simple', %s)")
+            params.insert(0, tsquery(words))
+        return " AND ".join(conditions), params
 
     def _filtered_sql(self, query: ParsedQuery, *, visibilities):
         """SQL of the common table expressions `m` (the match, ranked once) and

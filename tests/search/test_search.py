@@ -139,6 +139,7 @@ def test_a_phrase_counts_within_a_field_never_across_two(client, section):
         "Démarches en ligne",
         "Un guichet",
     ]
+    assert titles(api(client, q='"guichet unique"')) == ["Démarches en ligne"]
 
 
 def test_quoted_phrases_match_only_the_phrase(client, corpus):
