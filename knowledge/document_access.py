@@ -29,49 +29,71 @@ PUBLIC = "public"
 MEMBERS = "members"
 
 
-def pages_using_document(document) -> list[Page]:
-    """Every page whose published content uses `document`.
+def pages_using_documents(documents) -> dict[int, list[Page]]:
+    """For each of `documents` (by id), every page whose published content uses it.
 
     Wagtail's reference index knows about blocks and rich text links; the
     direct relations are read too because the index is rebuilt by a background
     task, and a document just attached to a members-only page must be
-    protected at once.
+    protected at once. A fixed number of queries, whatever the number of
+    documents.
     """
     from knowledge.models import KnowledgePageDocument
     from members.models import CollectivityPage
 
+    documents = [document for document in documents if document is not None]
+    page_ids = {document.pk: set() for document in documents}
+    if not documents:
+        return {}
     page_type = ContentType.objects.get_for_model(Page)
-    referencing = ReferenceIndex.get_references_to(document).filter(
+    referencing = ReferenceIndex.get_references_to_in_bulk(documents).filter(
         base_content_type=page_type
     )
-    page_ids = {int(pk) for pk in referencing.values_list("object_id", flat=True)}
-    page_ids.update(
-        KnowledgePageDocument.objects.filter(document=document).values_list(
-            "page_id", flat=True
-        )
+    for document_id, page_id in referencing.values_list("to_object_id", "object_id"):
+        page_ids[int(document_id)].add(int(page_id))
+    for document_id, page_id in KnowledgePageDocument.objects.filter(
+        document__in=documents
+    ).values_list("document_id", "page_id"):
+        page_ids[document_id].add(page_id)
+    for document_id, page_id in CollectivityPage.objects.filter(
+        roadmap_document__in=documents
+    ).values_list("roadmap_document_id", "pk"):
+        page_ids[document_id].add(page_id)
+    pages = Page.objects.in_bulk({pk for ids in page_ids.values() for pk in ids})
+    return {
+        document_id: [pages[pk] for pk in sorted(ids) if pk in pages]
+        for document_id, ids in page_ids.items()
+    }
+
+
+def document_audiences(documents) -> dict[int, str]:
+    """PUBLIC or MEMBERS for each of `documents` (by id), by the rule above
+    (collection privacy aside), in a fixed number of queries."""
+    pages_by_document = pages_using_documents(documents)
+    if not pages_by_document:
+        return {}
+    restricted_paths = list(
+        PageViewRestriction.objects.values_list("page__path", flat=True)
     )
-    page_ids.update(
-        CollectivityPage.objects.filter(roadmap_document=document).values_list(
-            "pk", flat=True
-        )
-    )
-    return list(Page.objects.filter(pk__in=page_ids))
+
+    def audience(pages) -> str:
+        if not pages:
+            return MEMBERS
+        for page in pages:
+            if not page.live:
+                return MEMBERS
+            if any(page.path.startswith(path) for path in restricted_paths):
+                return MEMBERS
+        return PUBLIC
+
+    return {
+        document_id: audience(pages) for document_id, pages in pages_by_document.items()
+    }
 
 
 def document_audience(document) -> str:
     """PUBLIC or MEMBERS, by the rule above (collection privacy aside)."""
-    pages = pages_using_document(document)
-    if not pages:
-        return MEMBERS
-    restricted_paths = list(
-        PageViewRestriction.objects.values_list("page__path", flat=True)
-    )
-    for page in pages:
-        if not page.live:
-            return MEMBERS
-        if any(page.path.startswith(path) for path in restricted_paths):
-            return MEMBERS
-    return PUBLIC
+    return document_audiences([document])[document.pk]
 
 
 def may_manage_document(user, document) -> bool:

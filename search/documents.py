@@ -7,9 +7,11 @@ see (a draft, a password or login restriction) gets no document at all.
 """
 
 import datetime
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.utils.html import strip_tags
 from wagtail.models import Page, PageViewRestriction
 
@@ -100,31 +102,42 @@ class Restrictions:
         ]
 
 
+def _audience(document) -> str:
+    """Who may download `document` (`knowledge.document_access`), read for a
+    whole batch of pages by `_prefetch` when it comes from there."""
+    from knowledge.document_access import document_audience
+
+    if not hasattr(document, "_search_audience"):
+        document._search_audience = document_audience(document)
+    return document._search_audience
+
+
+def _extracted_text(document) -> str:
+    from knowledge.models import DocumentText
+
+    try:
+        return document.extracted_text.text
+    except DocumentText.DoesNotExist:  # Not extracted (yet).
+        return ""
+
+
 def _themes(page) -> tuple[list[str], list[str]]:
     themes = list(page.themes.all())
     return [t.slug for t in themes], [t.name for t in themes]
 
 
 def _knowledge(page, visibility: str) -> SearchDocument:
-    from knowledge.models import DocumentText, block_texts
+    from knowledge.models import block_texts
 
     body = [*block_texts(page.body), *page.extra_reading_text()]
-    documents = [
-        item.document for item in page.attached_documents.select_related("document")
-    ]
+    documents = [item.document for item in page.attached_documents.all()]
     if visibility == PUBLIC:
         # A document also attached to a members-only page (or a draft) is
         # served to members only: its text must not be found by visitors here.
         from knowledge.document_access import PUBLIC as PUBLIC_DOCUMENT
-        from knowledge.document_access import document_audience
 
-        documents = [d for d in documents if document_audience(d) == PUBLIC_DOCUMENT]
-    document_ids = [document.pk for document in documents if document is not None]
-    body.extend(
-        DocumentText.objects.filter(document_id__in=document_ids).values_list(
-            "text", flat=True
-        )
-    )
+        documents = [d for d in documents if _audience(d) == PUBLIC_DOCUMENT]
+    body.extend(_extracted_text(document) for document in documents)
     slugs, names = _themes(page)
     collectivity = getattr(page, "collectivity", None) or next(
         iter(page.related_collectivities.all()), None
@@ -228,12 +241,56 @@ def searchable_pages():
     from members.models import CollectivityPage
 
     for model in (KnowledgePage, CollectivityPage, EventPage):
-        yield from model.objects.live().specific().iterator(chunk_size=500)
+        yield from model.objects.live().specific().iterator(chunk_size=BATCH_SIZE)
+
+
+# What the builders read besides the page itself, by model (and inherited by
+# its subclasses): `all_documents` fetches it for a whole batch of pages in a
+# few queries rather than a few queries per page.
+RELATIONS_READ = {
+    "knowledge.knowledgepage": (
+        "themes",
+        "related_collectivities",
+        "attached_documents__document__extracted_text",
+    ),
+    "knowledge.interviewpage": ("interviewees__collectivity",),
+    "knowledge.practicepage": ("collectivity",),
+    "members.collectivitypage": ("themes",),
+    "events.eventpage": ("themes",),
+}
+BATCH_SIZE = 500
+
+
+def _prefetch(pages: list[Page]) -> None:
+    by_model = {}
+    for page in pages:
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        lookups = [
+            lookup
+            for parent in [*model._meta.get_parent_list(), model]
+            for lookup in RELATIONS_READ.get(parent._meta.label_lower, ())
+        ]
+        prefetch_related_objects(group, *lookups)
+    from knowledge.document_access import document_audiences
+
+    documents = [
+        item.document
+        for page in pages
+        if hasattr(page, "attached_documents")
+        for item in page.attached_documents.all()
+    ]
+    audiences = document_audiences(documents)
+    for document in documents:
+        document._search_audience = audiences[document.pk]
 
 
 def all_documents() -> Iterator[SearchDocument]:
     restrictions = Restrictions()
-    for page in searchable_pages():
-        document = document_for_page(page, restrictions=restrictions)
-        if document is not None:
-            yield document
+    pages = searchable_pages()
+    while batch := list(itertools.islice(pages, BATCH_SIZE)):
+        _prefetch(batch)
+        for page in batch:
+            document = document_for_page(page, restrictions=restrictions)
+            if document is not None:
+                yield document
