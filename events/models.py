@@ -263,10 +263,9 @@ class EventPage(Page):
             self,
             request,
             serve=lambda: super(EventPage, self).serve(request, *args, **kwargs),
-            render_part=self._personal_part_renderer(request),
         )
 
-    def _personal_part_renderer(self, request):
+    def personal_part_renderer(self, request):
         """Renders the person's own parts of the page (registration panel,
         online link), sharing one computation of their context."""
         from events.views import event_page_context

@@ -259,8 +259,7 @@ def sync_member_group(user: User) -> bool:
     else:
         user.groups.remove(group)
     for cached in (
-        "_retex_group_ids",
-        "_retex_is_member",
+        "_retex_groups",
         "_retex_failed_restrictions",
     ):
         user.__dict__.pop(cached, None)

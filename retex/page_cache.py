@@ -34,7 +34,8 @@ Wagtail 8, hence this module. The rules, and why:
   part (the "shell", stored like a page), and each request renders only the
   personal parts, with the person's own context and CSRF token, into a copy of
   it. The shell never holds anything personal: the parts are not rendered in
-  it at all.
+  it at all. A stored shell is filled by the middleware, without routing the
+  request to the page (`fill_stored_shell`).
 - **Before sessions and authentication.** The middleware sits right after
   WhiteNoise: a hit costs no database query and at most one round trip to the
   shared cache, none when this process served the page within the last second
@@ -74,6 +75,7 @@ import uuid
 from collections import OrderedDict
 from urllib.parse import parse_qsl, urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
@@ -446,31 +448,52 @@ def _failed(action: str, error: Exception) -> None:
     logger.warning("Page cache unavailable (%s): %r", action, error)
 
 
-def _read(key: str) -> tuple[str | None, object]:
-    """The current generation and what the shared cache holds under `key`.
+def _read(keys: list[str]) -> tuple[str | None, dict]:
+    """The current generation and what the shared cache holds under `keys`, in
+    one round trip.
 
-    (None, None) when the cache cannot be used: nothing is served nor stored.
+    (None, {}) when the cache cannot be used: nothing is served nor stored.
     """
     state = _state
     if not _available():
-        return None, None
+        return None, {}
     # A change made while the cache was failing could not be recorded: start a
     # new generation before trusting anything stored earlier.
     if state.generation_lost and not new_generation():
-        return None, None
+        return None, {}
     cache = _cache()
     try:
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, *keys])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
             generation = cache.get(GENERATION_KEY)
     except Exception as error:  # Any backend error: serve uncached.
         _failed("lookup", error)
-        return None, None
+        return None, {}
     state.failed_at = None
     state.set_generation(generation)
-    return generation, found.get(key)
+    return generation, {key: found.get(key) for key in keys}
+
+
+def lookup_any(keys: list[str]) -> tuple[str | None, dict[str, tuple]]:
+    """The current generation and the entries stored for it under `keys` (those
+    found): this process's own copies if one is recent enough, else what the
+    shared cache holds, in one round trip.
+
+    (None, {}) when the cache cannot be used: nothing is served nor stored.
+    """
+    for key in keys:
+        entry = _state.local_entry(key)
+        if entry is not None:
+            return entry[0], {key: entry}
+    generation, stored = _read(keys)
+    found = {}
+    for key, entry in stored.items():
+        if entry is not None and entry[0] == generation and not _expired(entry):
+            _state.keep(key, entry)
+            found[key] = entry
+    return generation, found
 
 
 def lookup(key: str) -> tuple[str | None, tuple | None]:
@@ -478,14 +501,8 @@ def lookup(key: str) -> tuple[str | None, tuple | None]:
 
     (None, None) when the cache cannot be used: nothing is served nor stored.
     """
-    entry = _state.local_entry(key)
-    if entry is not None:
-        return entry[0], entry
-    generation, entry = _read(key)
-    if entry is None or entry[0] != generation or _expired(entry):
-        return generation, None
-    _state.keep(key, entry)
-    return generation, entry
+    generation, found = lookup_any([key])
+    return generation, found.get(key)
 
 
 def store(key: str, generation: str, response) -> None:
@@ -506,7 +523,7 @@ def _put(key: str, entry: tuple) -> None:
 
 
 def response_from(entry: tuple) -> HttpResponse:
-    _generation, status, headers, content, stored_at = entry
+    _generation, status, headers, content, stored_at = entry[:5]
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -556,7 +573,8 @@ def remember_for_visibility(name: str, *, user, compute, params=()):
     hidden = sorted(restriction.pk for restriction in failed_restrictions(user))
     address = repr((name, hidden, params))
     key = FRAGMENT_PREFIX + _digest(address)
-    generation, entry = _read(key)
+    generation, stored = _read([key])
+    entry = stored.get(key)
     if generation is None:
         return compute()
     if entry is not None and entry[0] == generation:
@@ -589,22 +607,29 @@ def _marker(prefix: str, template_name: str) -> str:
     return format_html("<!--{}:{}-->", prefix, template_name)
 
 
-def serve_with_personal_parts(page, request, serve, render_part):
+def shell_key(signed_in_key: str) -> str:
+    """Where the shell of the page under `signed_in_key` is stored."""
+    return SHELL_PREFIX + signed_in_key.removeprefix(SIGNED_IN_PREFIX)
+
+
+def serve_with_personal_parts(page, request, serve):
     """Serve `page` to a signed-in person from the shell shared by those who may
     see the same, with their personal parts rendered in.
 
-    `serve()` renders the whole page; `render_part(template_name)` renders one
-    personal part for this person, as `{% personal %}` does in a whole page.
-    Anybody else (anonymous visitors, whose whole page is cached; people with a
-    message pending or admin access; previews; restricted pages) gets `serve()`.
+    `serve()` renders the whole page; the page's
+    `personal_part_renderer(request)` returns a function rendering one personal
+    part for this person, as `{% personal %}` does in a whole page. Anybody
+    else (anonymous visitors, whose whole page is cached; people with a message
+    pending or admin access; previews; restricted pages) gets `serve()`. Once
+    the shell is stored, `SignedInPageCacheMiddleware` fills it without
+    routing the request to the page (`fill_stored_shell`).
     """
     key = getattr(request, "signed_in_page_cache_key", None)
     if key is None or getattr(request, "is_preview", False):
         return serve()
     if not page_is_public(page):
         return serve()
-    shell_key = SHELL_PREFIX + key.removeprefix(SIGNED_IN_PREFIX)
-    generation, entry = lookup(shell_key)
+    generation, entry = lookup(shell_key(key))
     hit = entry is not None
     if not hit:
         # A new marker on every rendering: no text of the page (rich text, a
@@ -625,9 +650,31 @@ def serve_with_personal_parts(page, request, serve, render_part):
         )
         headers = [(name, value) for name, value in response.items()]
         content = prefix.encode() + b"\n" + response.content
-        entry = (generation, 200, headers, content, time.time())
+        # What to fill it for: the page, found again without routing.
+        page_ref = (page._meta.label_lower, page.pk)
+        entry = (generation, 200, headers, content, time.time(), page_ref)
         if storable:
-            _put(shell_key, entry)
+            _put(shell_key(key), entry)
+    return _filled(entry, page.personal_part_renderer(request), hit=hit)
+
+
+def fill_stored_shell(request, entry: tuple) -> HttpResponse | None:
+    """The page of a stored shell with this person's parts, or None if the page
+    is no longer live (then it is routed and served as usual).
+
+    The shell was stored for the same key (URL, membership, restrictions not
+    passed) in the current generation, while the page was public: any change
+    since (publication, restriction, move) would have started a new one. So
+    the page only has to be read for its parts' context, in one query.
+    """
+    label, pk = entry[5]
+    page = apps.get_model(label).objects.live().filter(pk=pk).first()
+    if page is None:
+        return None
+    return _filled(entry, page.personal_part_renderer(request), hit=True)
+
+
+def _filled(entry: tuple, render_part, *, hit: bool) -> HttpResponse:
     prefix, _newline, shell = entry[3].partition(b"\n")
     prefix, html = prefix.decode(), shell.decode()
     for template_name in set(re.findall(rf"<!--{prefix}:([^>]+?)-->", html)):
@@ -674,9 +721,14 @@ class SignedInPageCacheMiddleware:
         key = signed_in_request_key(request) if enabled() else None
         if key is None:
             return self.get_response(request)
-        generation, entry = lookup(key)
-        if entry is not None:
-            return response_from(entry)
+        # The page itself, or the shell of a page with personal parts.
+        generation, found = lookup_any([key, shell_key(key)])
+        if key in found:
+            return response_from(found[key])
+        if shell_key(key) in found:
+            response = fill_stored_shell(request, found[shell_key(key)])
+            if response is not None:
+                return response
         request.signed_in_page_cache_key = key
         response = self.get_response(request)
         if generation is not None and response_is_storable(

@@ -16,14 +16,20 @@ from wagtail.models import Page, PageQuerySet, PageViewRestriction
 MEMBERS_GROUP = "Membres"
 
 
+def _user_groups(user) -> dict[int, str]:
+    """The person's groups (id: name), read once per request (remembered on the
+    user object) for both the restrictions and membership."""
+    cached = getattr(user, "_retex_groups", None)
+    if cached is None:
+        cached = dict(user.groups.values_list("pk", "name"))
+        user._retex_groups = cached
+    return cached
+
+
 def _user_group_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_retex_group_ids", None)
-    if cached is None:
-        cached = set(user.groups.values_list("pk", flat=True))
-        user._retex_group_ids = cached
-    return cached
+    return set(_user_groups(user))
 
 
 def user_is_member(user) -> bool:
@@ -33,11 +39,7 @@ def user_is_member(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    cached = getattr(user, "_retex_is_member", None)
-    if cached is None:
-        cached = user.groups.filter(name=MEMBERS_GROUP).exists()
-        user._retex_is_member = cached
-    return cached
+    return MEMBERS_GROUP in _user_groups(user).values()
 
 
 def passes_restriction(restriction: PageViewRestriction, user) -> bool:

@@ -2,6 +2,7 @@
 a change shows at once (retex/page_cache.py)."""
 
 import datetime
+import re
 import time
 import uuid
 
@@ -10,9 +11,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from wagtail.models import PageViewRestriction
 
@@ -394,8 +397,6 @@ def test_an_event_page_shows_each_person_their_own_registration(section):
 
 
 def _without_tokens(html):
-    import re
-
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
 
 
@@ -425,6 +426,58 @@ def test_an_event_page_from_the_shared_shell_is_the_page_rendered_whole(
     assert _without_tokens(served.content.decode()) == _without_tokens(
         whole.content.decode()
     )
+
+
+def test_a_person_served_from_the_shared_shell_can_register_with_its_form(section):
+    event = EventPageFactory(parent=section("evenements"))
+    warm = Client()
+    warm.force_login(member())
+    warm.get(event.url)  # Stores the shell.
+    person = member()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+
+    page = client.get(event.url)
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()
+    ).group(1)
+    answer = client.post(event.url + "inscription/", {"csrfmiddlewaretoken": token})
+
+    assert x_cache(page) == "HIT"
+    assert answer.status_code == 302
+    assert event.registrations.filter(user=person).exists()
+
+
+def test_a_stored_shell_is_filled_without_walking_the_page_tree(section):
+    event = EventPageFactory(parent=section("evenements"))
+    warm = Client()
+    warm.force_login(member())
+    warm.get(event.url)  # Stores the shell.
+    client = Client()
+    client.force_login(member())
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(event.url)
+
+    assert x_cache(page) == "HIT"
+    # The event itself, read once for its registration panel: no routing
+    # through its ancestors, no restriction check (the shell was stored while
+    # it was public; any change since would have started a new generation).
+    page_reads = [
+        q for q in queries if q["sql"].startswith('SELECT "wagtailcore_page"."id"')
+    ]
+    assert len(page_reads) == 1
+
+
+def test_the_shell_of_an_unpublished_event_is_never_filled(section, committed):
+    event = EventPageFactory(parent=section("evenements"))
+    client = Client()
+    client.force_login(member())
+    client.get(event.url)  # Stores the shell.
+
+    committed(event.unpublish)
+
+    assert client.get(event.url).status_code == 404
 
 
 def test_the_shared_shell_of_an_event_page_holds_nothing_personal(section):
