@@ -249,20 +249,21 @@ class DatabaseBackend:
             except (TypeError, ValueError):
                 return SearchAnswer([], 0, {})
         if sort == "date":
-            order = "f.date IS NULL, f.date DESC, f.score DESC, f.id"
+            order = "{t}.date IS NULL, {t}.date DESC, {t}.score DESC, {t}.id"
         else:
-            order = "f.phrase DESC, f.score DESC, f.date IS NULL, f.date DESC, f.id"
+            order = "{t}.phrase DESC, {t}.score DESC, {t}.date IS NULL, {t}.date DESC, {t}.id"
         cte, params = self._filtered_sql(query, visibilities=visibilities)
         where, where_params = self._conditions(wanted)
         parts = [
-            # Positions rather than ORDER BY: the order of a UNION is not kept.
-            "SELECT 'page', CAST(ranked.id AS TEXT), ranked.position FROM "
-            f"(SELECT f.id, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
-            f"FROM f WHERE {where}) ranked "
-            "WHERE ranked.position > %s AND ranked.position <= %s",
+            # The requested page with LIMIT (a top-N sort, not a sort of every
+            # match), then numbered: the order of a UNION is not kept.
+            "SELECT 'page', CAST(p.id AS TEXT), "
+            f"%s + ROW_NUMBER() OVER (ORDER BY {order.format(t='p')}) FROM "
+            "(SELECT f.id, f.phrase, f.score, f.date FROM f "
+            f"WHERE {where} ORDER BY {order.format(t='f')} LIMIT %s OFFSET %s) p",
             f"SELECT '', '', COUNT(*) FROM f WHERE {where}",
         ]
-        params += [*where_params, offset, offset + limit, *where_params]
+        params += [offset, *where_params, limit, offset, *where_params]
         for name in FACET_FIELDS:
             where, where_params = self._conditions(wanted, exclude=name)
             present = (
