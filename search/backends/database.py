@@ -236,9 +236,8 @@ class DatabaseBackend:
         """Ids of the matching entries in order, their total count, and facets
         (each counted with the other filters applied).
 
-        One statement: the match (and on PostgreSQL the ranking, which reads
-        every matching document's vector) runs once, then the requested page,
-        the count and every facet are computed from its rows.
+        One statement: the match and its ranking run once, then the requested
+        page, the count and every facet are computed from its rows.
         """
         if query.is_empty:
             return SearchAnswer([], 0, {})
