@@ -26,6 +26,9 @@ class SearchEntry(models.Model):
     collectivity_kind = models.CharField(max_length=20, blank=True)
     visibility = models.CharField(max_length=10, db_index=True)
     theme_names = models.TextField(blank=True)
+    # The themes' slugs, sorted, between single spaces (" a b "): filtered with
+    # a substring test and counted by combination (see the backend), no join.
+    theme_slugs = models.TextField(blank=True)
     title_terms = models.TextField(blank=True)
     lead_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
@@ -37,21 +40,6 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class SearchEntryTheme(models.Model):
-    entry = models.ForeignKey(
-        SearchEntry, on_delete=models.CASCADE, related_name="themes"
-    )
-    slug = models.CharField(max_length=80, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "slug"], name="unique_entry_theme")
-        ]
-
-    def __str__(self):
-        return self.slug
 
 
 class Synonym(models.Model):

@@ -15,16 +15,24 @@ every value (query terms, filters, visibilities) is passed as a parameter.
 
 # ruff: noqa: S608  (see above: no value is ever formatted into the SQL)
 
+from collections import Counter
+
 from django.db import connection, transaction
 
 from search import cache as search_cache
 from search.analysis import fold, terms_text
 from search.cache import SearchAnswer
 from search.documents import SearchDocument
-from search.models import SearchEntry, SearchEntryTheme
+from search.models import SearchEntry
 from search.query import ParsedQuery, fts5_match, pair_tsquery, tsquery
 
 FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
+
+
+def theme_slugs_text(slugs) -> str:
+    """The `theme_slugs` column: " a b ", so that " a " is found in it whole."""
+    slugs = sorted(set(slugs))
+    return f" {' '.join(slugs)} " if slugs else ""
 
 
 def _materialized() -> str:
@@ -48,12 +56,8 @@ class DatabaseBackend:
         search_cache.index_changed()
         with transaction.atomic():
             for document in documents:
-                entry, _created = SearchEntry.objects.update_or_create(
+                SearchEntry.objects.update_or_create(
                     key=document.key, defaults=self._row(document)
-                )
-                SearchEntryTheme.objects.filter(entry=entry).delete()
-                SearchEntryTheme.objects.bulk_create(
-                    SearchEntryTheme(entry=entry, slug=slug) for slug in document.themes
                 )
 
     def remove(self, keys: list[str]) -> None:
@@ -76,27 +80,13 @@ class DatabaseBackend:
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner misjudges how many rows match.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE search_searchentry, search_searchentrytheme")
+                cursor.execute("ANALYZE search_searchentry")
         return count
 
     def _bulk(self, documents) -> int:
         entries = SearchEntry.objects.bulk_create(
             SearchEntry(key=d.key, **self._row(d)) for d in documents
         )
-        if connection.vendor == "sqlite" and entries and entries[0].pk is None:
-            by_key = dict(
-                SearchEntry.objects.filter(
-                    key__in=[d.key for d in documents]
-                ).values_list("key", "pk")
-            )
-            for entry in entries:
-                entry.pk = by_key[entry.key]
-        themes = [
-            SearchEntryTheme(entry_id=entry.pk, slug=slug)
-            for entry, document in zip(entries, documents, strict=True)
-            for slug in document.themes
-        ]
-        SearchEntryTheme.objects.bulk_create(themes)
         return len(entries)
 
     @staticmethod
@@ -114,6 +104,7 @@ class DatabaseBackend:
             "collectivity_kind": document.collectivity_kind,
             "visibility": document.visibility,
             "theme_names": "\n".join(document.theme_names),
+            "theme_slugs": theme_slugs_text(document.themes),
             "title_terms": terms_text(document.title),
             "lead_terms": terms_text(document.lead),
             # Theme names count as body text: "inclusion" finds pages of the
@@ -144,7 +135,7 @@ class DatabaseBackend:
             sql = (
                 "SELECT id, ts_rank(rank_vector, to_tsquery('simple', %s)) AS score, "
                 f"{phrase} AS phrase, date, kind, region, collectivity_kind, year, "
-                f"visibility FROM search_searchentry WHERE {match}"
+                f"theme_slugs, visibility FROM search_searchentry WHERE {match}"
             )
             return sql, [*params, *match_params]
         params = []
@@ -200,14 +191,14 @@ class DatabaseBackend:
             return (
                 f"WITH m AS {_materialized()}({matched_sql}), "
                 f"f AS {_materialized()}(SELECT id, date, kind, region, "
-                "collectivity_kind, year, score, phrase FROM m "
+                "collectivity_kind, year, theme_slugs, score, phrase FROM m "
                 f"WHERE visibility IN ({placeholders})) ",
                 [*params, *visibilities],
             )
         return (
             f"WITH m AS {_materialized()}({matched_sql}), "
             f"f AS {_materialized()}(SELECT e.id, e.date, e.kind, e.region, "
-            "e.collectivity_kind, e.year, m.score, m.phrase FROM m "
+            "e.collectivity_kind, e.year, e.theme_slugs, m.score, m.phrase FROM m "
             "JOIN search_searchentry e ON e.id = m.id "
             f"WHERE e.visibility IN ({placeholders})) ",
             [*params, *visibilities],
@@ -221,15 +212,12 @@ class DatabaseBackend:
             if name == exclude:
                 continue
             if name == "theme":
-                sql.append(
-                    "EXISTS (SELECT 1 FROM search_searchentrytheme t2 "
-                    "WHERE t2.entry_id = f.id AND t2.slug = %s)"
-                )
+                position = "strpos" if connection.vendor == "postgresql" else "instr"
+                sql.append(f"{position}(f.theme_slugs, %s) > 0")
+                params.append(theme_slugs_text([value]))
             elif name in FACET_FIELDS:
                 sql.append(f"f.{name} = %s")
-            else:
-                continue
-            params.append(value)
+                params.append(value)
         return " AND ".join(sql), params
 
     def search(self, query: ParsedQuery, *, filters, visibilities, sort, offset, limit):
@@ -276,23 +264,28 @@ class DatabaseBackend:
             )
             params += where_params
         where, where_params = self._conditions(wanted, exclude="theme")
+        # Counted by combination of themes (a few hundred at most), each
+        # combination then counted for each of its themes below: no join.
         parts.append(
-            "SELECT 'theme', t.slug, COUNT(*) FROM f "
-            "JOIN search_searchentrytheme t ON t.entry_id = f.id "
-            f"WHERE {where} GROUP BY t.slug"
+            "SELECT 'themes', f.theme_slugs, COUNT(*) FROM f "
+            f"WHERE {where} AND f.theme_slugs <> '' GROUP BY f.theme_slugs"
         )
         params += where_params
         rows = self._fetch(cte + " UNION ALL ".join(parts), params)
 
         page, count = [], 0
         facets = {name: [] for name in (*FACET_FIELDS, "theme")}
+        themes = Counter()
         for name, value, number in rows:
             if name == "page":
                 page.append((number, int(value)))
+            elif name == "themes":
+                themes.update(dict.fromkeys(value.split(), number))
             elif name:
                 facets[name].append((str(value), number))
             else:
                 count = number
+        facets["theme"] = list(themes.items())
         for values in facets.values():
             values.sort(key=lambda item: (-item[1], item[0]))
         return SearchAnswer(

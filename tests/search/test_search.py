@@ -182,6 +182,54 @@ def test_facets_count_and_filters_combine(client, corpus):
     assert titles(filtered) == ["Adopter une feuille de route numérique"]
 
 
+def test_the_theme_facet_counts_each_theme_with_the_other_filters(client, section):
+    themes = {
+        slug: ThemeFactory(slug=slug, name=name)
+        for slug, name in [
+            ("inclusion", "Inclusion"),
+            ("inclusion-numerique", "Inclusion numérique"),
+            ("cybersecurite", "Cybersécurité"),
+        ]
+    }
+    for title, kind_factory, slugs in [
+        ("Guichet numérique d'inclusion", ArticlePageFactory, ["inclusion"]),
+        ("Médiation numérique", ArticlePageFactory, ["inclusion-numerique"]),
+        (
+            "Numérique sûr et inclusif",
+            ArticlePageFactory,
+            ["inclusion-numerique", "cybersecurite"],
+        ),
+        ("Sauvegardes numériques", PracticePageFactory, ["cybersecurite"]),
+    ]:
+        page = kind_factory(parent=section("ressources"), title=title)
+        page.themes = [themes[slug] for slug in slugs]
+        publish(page)
+    call_command("search_reindex", verbosity=0, stdout=io.StringIO())
+
+    def theme_counts(**filters):
+        data = api(client, q="numérique", **filters)
+        return {facet["value"]: facet["count"] for facet in data["facets"]["theme"]}
+
+    assert theme_counts() == {
+        "inclusion": 1,
+        "inclusion-numerique": 2,
+        "cybersecurite": 2,
+    }
+    assert theme_counts(kind="article") == {
+        "inclusion": 1,
+        "inclusion-numerique": 2,
+        "cybersecurite": 1,
+    }
+    # A theme whose slug begins another's is filtered exactly.
+    assert titles(api(client, q="numérique", theme="inclusion")) == [
+        "Guichet numérique d'inclusion"
+    ]
+    assert sorted(titles(api(client, q="numérique", theme="cybersecurite"))) == [
+        "Numérique sûr et inclusif",
+        "Sauvegardes numériques",
+    ]
+
+
 def test_sort_by_date_puts_the_newest_first(client, corpus):
     found = titles(api(client, q="route", sort="date"))
     assert found.index("Route et numérique") < found.index(
