@@ -182,16 +182,14 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
     if not tokens:
         return ""
     # A long text repeats its words: each distinct word is analysed once.
-    verdicts: dict[str, bool] = {}
+    scanned = [token.group() for token in tokens[:5000]]
+    matching = {word for word in set(scanned) if not wanted.isdisjoint(_stems(word))}
 
     def matches(token) -> bool:
         word = token.group()
-        verdict = verdicts.get(word)
-        if verdict is None:
-            verdict = verdicts[word] = not wanted.isdisjoint(_stems(word))
-        return verdict
+        return word in matching or not wanted.isdisjoint(_stems(word))
 
-    hits = [index for index, token in enumerate(tokens[:5000]) if matches(token)][:200]
+    hits = [index for index, word in enumerate(scanned) if word in matching][:200]
     start = 0
     if hits:
         # The window holding the most matches, starting a few words before one
