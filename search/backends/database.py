@@ -199,7 +199,10 @@ class DatabaseBackend:
             f"WITH m AS {_materialized()}({matched_sql}), "
             f"f AS {_materialized()}(SELECT e.id, e.date, e.kind, e.region, "
             "e.collectivity_kind, e.year, e.theme_slugs, m.score, m.phrase FROM m "
-            "JOIN search_searchentry e ON e.id = m.id "
+            # Read from the covering index of migration 0007, never from the
+            # row, whose body comes before these columns.
+            "JOIN search_searchentry e INDEXED BY search_entry_facets "
+            "ON e.id = m.id "
             f"WHERE e.visibility IN ({placeholders})) ",
             [*params, *visibilities],
         )
