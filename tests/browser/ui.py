@@ -168,6 +168,14 @@ class Ui:
         self.page.keyboard.press("Control+End")
         self.page.keyboard.type(text)
         expect(editor).to_contain_text(text)
+        # Draftail copies its content into the form's hidden field at most every
+        # 250 ms: a person takes longer than that to reach the next field, a
+        # driven browser may submit the form before.
+        self.page.wait_for_function(
+            "text => [...document.querySelectorAll('input[type=hidden]')]"
+            ".some(input => input.value.includes(text))",
+            arg=text,
+        )
 
     def choose(self, select: Locator, label: str):
         """Pick the option of a <select> whose visible text starts with `label`."""
