@@ -629,7 +629,8 @@ def serve_with_personal_parts(page, request, serve):
         return serve()
     if not page_is_public(page):
         return serve()
-    generation, entry = lookup(shell_key(key))
+    shell = shell_key(key)
+    generation, entry = lookup(shell)
     hit = entry is not None
     if not hit:
         # A new marker on every rendering: no text of the page (rich text, a
@@ -654,7 +655,7 @@ def serve_with_personal_parts(page, request, serve):
         page_ref = (page._meta.label_lower, page.pk)
         entry = (generation, 200, headers, content, time.time(), page_ref)
         if storable:
-            _put(shell_key(key), entry)
+            _put(shell, entry)
     return _filled(entry, page.personal_part_renderer(request), hit=hit)
 
 
@@ -722,11 +723,12 @@ class SignedInPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         # The page itself, or the shell of a page with personal parts.
-        generation, found = lookup_any([key, shell_key(key)])
+        shell = shell_key(key)
+        generation, found = lookup_any([key, shell])
         if key in found:
             return response_from(found[key])
-        if shell_key(key) in found:
-            response = fill_stored_shell(request, found[shell_key(key)])
+        if shell in found:
+            response = fill_stored_shell(request, found[shell])
             if response is not None:
                 return response
         request.signed_in_page_cache_key = key

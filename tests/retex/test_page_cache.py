@@ -400,6 +400,13 @@ def _without_tokens(html):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
 
 
+def store_shell(event):
+    """A member visits `event`: the shell the signed-in share is stored."""
+    visitor = Client()
+    visitor.force_login(member())
+    visitor.get(event.url)
+
+
 @pytest.mark.parametrize("registered", [True, False])
 def test_an_event_page_from_the_shared_shell_is_the_page_rendered_whole(
     section, settings, registered
@@ -414,9 +421,7 @@ def test_an_event_page_from_the_shared_shell_is_the_page_rendered_whole(
         registration_create(event_id=event.pk, user=person)
     client = Client()
     client.force_login(person)
-    warm = Client()
-    warm.force_login(member())
-    warm.get(event.url)  # Stores the shell.
+    store_shell(event)
 
     served = client.get(event.url)
     settings.PAGE_CACHE_SECONDS = 0
@@ -430,9 +435,7 @@ def test_an_event_page_from_the_shared_shell_is_the_page_rendered_whole(
 
 def test_a_person_served_from_the_shared_shell_can_register_with_its_form(section):
     event = EventPageFactory(parent=section("evenements"))
-    warm = Client()
-    warm.force_login(member())
-    warm.get(event.url)  # Stores the shell.
+    store_shell(event)
     person = member()
     client = Client(enforce_csrf_checks=True)
     client.force_login(person)
@@ -450,9 +453,7 @@ def test_a_person_served_from_the_shared_shell_can_register_with_its_form(sectio
 
 def test_a_stored_shell_is_filled_without_walking_the_page_tree(section):
     event = EventPageFactory(parent=section("evenements"))
-    warm = Client()
-    warm.force_login(member())
-    warm.get(event.url)  # Stores the shell.
+    store_shell(event)
     client = Client()
     client.force_login(member())
 
