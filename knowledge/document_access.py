@@ -20,7 +20,14 @@ editors), so that a draft's preview works; others get a login prompt or a 403.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page, PageViewRestriction, ReferenceIndex
+from wagtail.documents import get_document_model
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    ReferenceIndex,
+)
 from wagtail.permissions import policy_registry
 
 from retex.visibility import user_is_member
@@ -66,29 +73,101 @@ def pages_using_documents(documents) -> dict[int, list[Page]]:
     }
 
 
+def audience_of(pages, restricted_paths) -> str:
+    """PUBLIC or MEMBERS for a document used by `pages` (the rule above), given
+    the paths of every page carrying a view restriction."""
+    if not pages:
+        return MEMBERS
+    for page in pages:
+        if not page.live:
+            return MEMBERS
+        if any(page.path.startswith(path) for path in restricted_paths):
+            return MEMBERS
+    return PUBLIC
+
+
+def restricted_page_paths() -> list[str]:
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
 def document_audiences(documents) -> dict[int, str]:
     """PUBLIC or MEMBERS for each of `documents` (by id), by the rule above
     (collection privacy aside), in a fixed number of queries."""
     pages_by_document = pages_using_documents(documents)
     if not pages_by_document:
         return {}
-    restricted_paths = list(
-        PageViewRestriction.objects.values_list("page__path", flat=True)
-    )
-
-    def audience(pages) -> str:
-        if not pages:
-            return MEMBERS
-        for page in pages:
-            if not page.live:
-                return MEMBERS
-            if any(page.path.startswith(path) for path in restricted_paths):
-                return MEMBERS
-        return PUBLIC
-
+    restricted_paths = restricted_page_paths()
     return {
-        document_id: audience(pages) for document_id, pages in pages_by_document.items()
+        document_id: audience_of(pages, restricted_paths)
+        for document_id, pages in pages_by_document.items()
     }
+
+
+def documents_used_by_pages(page_ids) -> set[int]:
+    """Ids of the documents that the pages `page_ids` use, in the sense above
+    (attached, in a block or a rich text link, a roadmap document): those whose
+    audience may change when these pages change."""
+    from knowledge.models import KnowledgePageDocument
+    from members.models import CollectivityPage
+
+    page_ids = list(page_ids)
+    if not page_ids:
+        return set()
+    document_type = ReferenceIndex._get_base_content_type(get_document_model())
+    used = set(
+        KnowledgePageDocument.objects.filter(page_id__in=page_ids).values_list(
+            "document_id", flat=True
+        )
+    )
+    used.update(
+        CollectivityPage.objects.filter(
+            pk__in=page_ids, roadmap_document__isnull=False
+        ).values_list("roadmap_document_id", flat=True)
+    )
+    used.update(
+        int(document_id)
+        for document_id in ReferenceIndex.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=[str(pk) for pk in page_ids],
+            to_content_type=document_type,
+        ).values_list("to_object_id", flat=True)
+    )
+    return used
+
+
+def documents_kept_out_of_search(documents) -> set[int]:
+    """Ids of those of `documents` whose text no search entry may carry, whoever
+    searches: a collectivity's roadmap document (on its profile only), and a
+    document in a collection with its own privacy setting (a password, a login
+    or a group that the search cannot check). A fixed number of queries."""
+    from members.models import CollectivityPage
+
+    documents = [document for document in documents if document is not None]
+    if not documents:
+        return set()
+    kept_out = set(
+        CollectivityPage.objects.filter(roadmap_document__in=documents).values_list(
+            "roadmap_document_id", flat=True
+        )
+    )
+    private_paths = list(
+        CollectionViewRestriction.objects.values_list("collection__path", flat=True)
+    )
+    if private_paths:
+        paths = dict(
+            Collection.objects.filter(
+                pk__in={document.collection_id for document in documents}
+            ).values_list("pk", "path")
+        )
+        kept_out.update(
+            document.pk
+            for document in documents
+            if any(
+                paths.get(document.collection_id, "").startswith(path)
+                for path in private_paths
+            )
+        )
+    return kept_out
 
 
 def document_audience(document) -> str:

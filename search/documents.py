@@ -4,6 +4,19 @@ Every backend (the database, Elasticsearch) stores exactly these documents, so
 they find the same things and apply the same visibility rule: a document is
 "public", or "members" (behind a members-only restriction); a page nobody may
 see (a draft, a password or login restriction) gets no document at all.
+
+Uploaded documents (PDF, office files) are searchable things too, with their
+own audience (`knowledge.document_access`: public only when every page using
+them is live and public). A document's text is found:
+
+- in its own entry ("document:<id>"), whose visibility is the document's
+  audience, as long as at least one searchable page uses it;
+- in the entry of a knowledge page it is attached to, only when everyone who
+  may see that entry may read the document: a public page's entry carries
+  only public documents' text, a members-only page's entry any document's.
+
+A collectivity's roadmap document, and a document in a collection with its own
+privacy setting, are in no entry at all (`documents_kept_out_of_search`).
 """
 
 import datetime
@@ -12,7 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
+from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 
 PUBLIC = "public"
@@ -24,13 +40,14 @@ KIND_LABELS = {
     "pratique": "Retour d'expérience",
     "collectivite": "Collectivité",
     "evenement": "Événement",
+    "document": "Document",
 }
 
 
 @dataclass
 class SearchDocument:
     key: str
-    page_id: int
+    page_id: int | None
     kind: str
     title: str
     lead: str = ""
@@ -102,13 +119,39 @@ class Restrictions:
         ]
 
 
-def _audience(document) -> str:
-    """Who may download `document` (`knowledge.document_access`), read for a
-    whole batch of pages by `_prefetch` when it comes from there."""
-    from knowledge.document_access import document_audience
+def read_documents(documents, *, restricted_paths=None) -> None:
+    """Read, for each of `documents`, the pages using it (`_search_pages`) and
+    who may find its text (`_search_audience`: PUBLIC, MEMBERS, or None when
+    no entry may carry it), in a fixed number of queries for the whole batch."""
+    from knowledge.document_access import (
+        audience_of,
+        documents_kept_out_of_search,
+        pages_using_documents,
+        restricted_page_paths,
+    )
 
+    documents = list(documents)
+    if not documents:
+        return
+    unique = list({document.pk: document for document in documents}.values())
+    pages = pages_using_documents(unique)
+    kept_out = documents_kept_out_of_search(unique)
+    if restricted_paths is None:
+        restricted_paths = restricted_page_paths()
+    for document in documents:
+        document._search_pages = pages.get(document.pk, [])
+        document._search_audience = (
+            None
+            if document.pk in kept_out
+            else audience_of(document._search_pages, restricted_paths)
+        )
+
+
+def _audience(document) -> str | None:
+    """Who may find `document`'s text (see `read_documents`), read for a whole
+    batch of pages by `prefetch_pages` when it comes from there."""
     if not hasattr(document, "_search_audience"):
-        document._search_audience = document_audience(document)
+        read_documents([document])
     return document._search_audience
 
 
@@ -130,13 +173,14 @@ def _knowledge(page, visibility: str) -> SearchDocument:
     from knowledge.models import block_texts
 
     body = [*block_texts(page.body), *page.extra_reading_text()]
-    documents = [item.document for item in page.attached_documents.all()]
-    if visibility == PUBLIC:
-        # A document also attached to a members-only page (or a draft) is
-        # served to members only: its text must not be found by visitors here.
-        from knowledge.document_access import PUBLIC as PUBLIC_DOCUMENT
-
-        documents = [d for d in documents if _audience(d) == PUBLIC_DOCUMENT]
+    # A document also used by a members-only page (or a draft) is served to
+    # members only: its text must not be found by visitors through this page.
+    readers = (PUBLIC,) if visibility == PUBLIC else (PUBLIC, MEMBERS)
+    documents = [
+        item.document
+        for item in page.attached_documents.all()
+        if _audience(item.document) in readers
+    ]
     body.extend(_extracted_text(document) for document in documents)
     slugs, names = _themes(page)
     collectivity = getattr(page, "collectivity", None) or next(
@@ -235,6 +279,45 @@ def document_for_page(
     return document
 
 
+def document_for_document(
+    document, *, restrictions: Restrictions | None = None
+) -> SearchDocument | None:
+    """The search document of an uploaded document (by its own audience), or
+    None: kept out of search, or used by no page that anyone may find."""
+    if not hasattr(document, "_search_pages"):
+        read_documents([document])
+    audience = document._search_audience
+    if audience is None:
+        return None
+    # The pages named in the entry: those its readers may find (a members-only
+    # document's entry may name members-only pages, never drafts).
+    shown = [
+        page
+        for page in document._search_pages
+        if visibility_of(page, restrictions) is not None
+    ]
+    if not shown:
+        return None
+    titles = ", ".join(dict.fromkeys(page.title for page in shown))
+    created = document.created_at
+    return SearchDocument(
+        key=document_key(document.pk),
+        page_id=None,
+        kind="document",
+        title=document.title,
+        lead=gettext("Document joint à\u00a0: %(pages)s") % {"pages": titles},
+        body=_extracted_text(document),
+        date=timezone.localdate(created) if created else None,
+        url=document.url,
+        visibility=audience,
+        suggestions=[document.title],
+    )
+
+
+def document_key(document_id: int) -> str:
+    return f"document:{document_id}"
+
+
 def searchable_pages():
     from events.models import EventPage
     from knowledge.models import KnowledgePage
@@ -261,7 +344,8 @@ RELATIONS_READ = {
 BATCH_SIZE = 500
 
 
-def _prefetch(pages: list[Page]) -> None:
+def prefetch_pages(pages: list[Page]) -> None:
+    """Read what the builders need of `pages` (specific pages) in a few queries."""
     by_model = {}
     for page in pages:
         by_model.setdefault(type(page), []).append(page)
@@ -272,25 +356,33 @@ def _prefetch(pages: list[Page]) -> None:
             for lookup in RELATIONS_READ.get(parent._meta.label_lower, ())
         ]
         prefetch_related_objects(group, *lookups)
-    from knowledge.document_access import document_audiences
-
     documents = [
         item.document
         for page in pages
         if hasattr(page, "attached_documents")
         for item in page.attached_documents.all()
     ]
-    audiences = document_audiences(documents)
-    for document in documents:
-        document._search_audience = audiences[document.pk]
+    read_documents(documents)
 
 
 def all_documents() -> Iterator[SearchDocument]:
     restrictions = Restrictions()
     pages = searchable_pages()
     while batch := list(itertools.islice(pages, BATCH_SIZE)):
-        _prefetch(batch)
+        prefetch_pages(batch)
         for page in batch:
             document = document_for_page(page, restrictions=restrictions)
+            if document is not None:
+                yield document
+    uploads = (
+        get_document_model()
+        .objects.select_related("extracted_text")
+        .order_by("pk")
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    while batch := list(itertools.islice(uploads, BATCH_SIZE)):
+        read_documents(batch)
+        for upload in batch:
+            document = document_for_document(upload, restrictions=restrictions)
             if document is not None:
                 yield document

@@ -4,9 +4,9 @@ import logging
 
 from django.conf import settings
 from django_tasks import task
-from wagtail.models import Page
 
-from search.documents import all_documents, document_for_page
+from search.documents import all_documents
+from search.indexing import reindex_documents, reindex_page
 
 logger = logging.getLogger(__name__)
 
@@ -15,25 +15,21 @@ logger = logging.getLogger(__name__)
 def update_page_in_index(*, page_id: int) -> bool:
     """Index the page, or remove it when it may no longer be found (unpublished,
     deleted, restricted); the same for its descendants, whose visibility follows
-    their ancestors' restrictions."""
-    from search.service import backend, database_backend
+    their ancestors' restrictions; then the documents they use, whose audience
+    may have changed with them, and the other pages using those documents
+    (`search.indexing.reindex_page`)."""
+    return reindex_page(page_id)
 
-    page = Page.objects.filter(pk=page_id).first()
-    pages = [page, *page.get_descendants()] if page else []
-    documents, removed = [], [f"page:{page_id}"] if page is None else []
-    for item in pages:
-        document = document_for_page(item)
-        if document is None:
-            removed.append(f"page:{item.pk}")
-        else:
-            documents.append(document)
-    engines = {type(database_backend()): database_backend(), type(backend()): backend()}
-    for engine in engines.values():
-        if documents:
-            engine.index(documents)
-        if removed:
-            engine.remove(removed)
-    return bool(documents)
+
+@task()
+def update_documents_in_index(
+    *, document_ids: list[int], page_ids: list[int] | None = None
+) -> int:
+    """Index these uploaded documents and every page using them, plus `page_ids`
+    (the pages that used a document being deleted): after a document's title,
+    file, text or collection changed, it was deleted, or a page started or
+    stopped using it (`search.indexing.reindex_documents`)."""
+    return reindex_documents(document_ids, page_ids=page_ids or ())
 
 
 @task()

@@ -5,10 +5,11 @@ same as the documents built one page at a time (publication)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from knowledge.models import DocumentText, Interviewee, KnowledgePageDocument
-from search.documents import all_documents, document_for_page
+from search.documents import all_documents, document_for_document, document_for_page
 from tests.factories import (
     ArticlePageFactory,
     CollectivityPageFactory,
@@ -70,10 +71,18 @@ def test_documents_built_together_say_what_each_page_says_alone(section):
     together = {document.key: document for document in all_documents()}
     alone = {}
     for document in together.values():
-        built = document_for_page(Page.objects.get(pk=document.page_id))
+        if document.page_id is None:  # An uploaded document's own entry.
+            upload = get_document_model().objects.get(pk=document.key.split(":")[1])
+            built = document_for_document(upload)
+        else:
+            built = document_for_page(Page.objects.get(pk=document.page_id))
         alone[built.key] = built
 
     assert together == alone
+    guide = next(d for d in together.values() if d.title == "guide-1.txt")
+    assert guide.kind == "document"
+    assert "guide pratique 1" in guide.body
+    assert "Article 1" in guide.lead  # The page it is attached to.
     article = next(d for d in together.values() if d.title == "Article 1")
     assert "guide pratique 1" in article.body
     assert article.theme_names == ["Inclusion numérique"]
