@@ -85,3 +85,15 @@ class SearchQueryStat(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.query}"
+
+
+class IndexGeneration(models.Model):
+    """One row: a new token each time the search index changes, written in the
+    same transaction as the change (`search.cache`). Cached search answers are
+    kept under the token they were computed at, so that every process, whatever
+    its cache, sees what any other process (the task worker) indexed."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

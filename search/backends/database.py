@@ -53,21 +53,22 @@ class DatabaseBackend:
     # --- Writing -------------------------------------------------------------------
 
     def index(self, documents: list[SearchDocument]) -> None:
-        search_cache.index_changed()
         with transaction.atomic():
+            search_cache.index_changed()  # Commits with the write.
             for document in documents:
                 SearchEntry.objects.update_or_create(
                     key=document.key, defaults=self._row(document)
                 )
 
     def remove(self, keys: list[str]) -> None:
-        search_cache.index_changed()
-        SearchEntry.objects.filter(key__in=list(keys)).delete()
+        with transaction.atomic():
+            search_cache.index_changed()  # Commits with the write.
+            SearchEntry.objects.filter(key__in=list(keys)).delete()
 
     def rebuild(self, documents) -> int:
         count = 0
-        search_cache.index_changed()
         with transaction.atomic():
+            search_cache.index_changed()  # Commits with the write.
             SearchEntry.objects.all().delete()
             batch = []
             for document in documents:

@@ -115,3 +115,38 @@ def test_search_answers_when_the_cache_is_down(client, knowledge, settings):
         "default": {"BACKEND": "tests.search.test_search_cache.BrokenCache"},
     }
     assert titles(api(client, q="tiers-lieu")) == ["Un tiers-lieu rural"]
+
+
+def use_process_cache(settings, name):
+    """Point the default cache at the memory of process `name` (LocMemCache
+    instances with different locations share nothing, like two processes)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"process-{name}",
+        },
+    }
+
+
+def test_what_the_worker_indexed_is_found_by_a_web_process_with_its_own_cache(
+    client, knowledge, settings
+):
+    """`make run` without Redis: the web process and the task worker each cache
+    in their own memory. A search asked before an editor publishes must not keep
+    its old answer once the worker has indexed the new page."""
+    use_process_cache(settings, "web")
+    knowledge("Un tiers-lieu rural")
+    assert titles(api(client, q="tiers-lieu")) == ["Un tiers-lieu rural"]
+    # Published, then indexed by the worker, with the worker's cache.
+    use_process_cache(settings, "worker")
+    knowledge("Un tiers-lieu urbain")
+    use_process_cache(settings, "web")
+    assert sorted(titles(api(client, q="tiers-lieu"))) == [
+        "Un tiers-lieu rural",
+        "Un tiers-lieu urbain",
+    ]
+    # And the answer is cached again for the next searches of this process.
+    again, reads = search_statements(client, q="tiers-lieu")
+    assert reads == 0
+    assert len(again["results"]) == 2
