@@ -10,7 +10,7 @@ never a hang; on SQLite, `IMMEDIATE` transactions queue the writers.
 Errors are `RegistrationError`s carrying a French message for the person.
 """
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +210,7 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
                         "votre compte à votre collectivité adhérente."
                     )
                 )
+            _check_page_access(event, user=user, by=by)
             affiliation = open_affiliation(user)
             collectivity = (
                 affiliation.collectivity
@@ -254,8 +255,50 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
             if by.pk != user.pk:
                 _notify(registration, "registered_by_colleague")
     except OperationalError as error:
+        # The commit itself may have failed after the server applied it (the
+        # connection lost at that moment): never say "try again" to someone who
+        # is registered.
+        known, existing = _registered_after_error(event_id, user)
+        if existing is not None:
+            return existing, False
+        if not known:
+            raise RegistrationError(_UNKNOWN_OUTCOME) from error
         raise _busy(error) from error
     return registration, True
+
+
+def _check_page_access(event: EventPage, *, user, by) -> None:
+    """The site's one visibility rule (`retex.visibility`): nobody registers, nor
+    is registered, to an event whose page (or an ancestor) they may not see."""
+    from retex.visibility import page_restrictions_failed
+
+    if by.pk != user.pk and page_restrictions_failed(event, by):
+        raise RegistrationError(_("Vous n'avez pas accès à cet événement."))
+    if page_restrictions_failed(event, user):
+        if by.pk != user.pk:
+            raise RegistrationError(
+                _("%(name)s n'a pas accès à cet événement.") % {"name": user}
+            )
+        raise RegistrationError(_("Vous n'avez pas accès à cet événement."))
+
+
+_UNKNOWN_OUTCOME = _(
+    "Le site n'a pas pu vérifier votre inscription : rechargez la page dans un "
+    "instant pour savoir si elle est enregistrée."
+)
+
+
+def _registered_after_error(event_id: int, user) -> tuple[bool, Registration | None]:
+    """After a database error: (whether the database could answer, the person's
+    active registration), read again on a fresh connection when it broke."""
+    try:
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+        return True, Registration.objects.filter(
+            event_id=event_id, user=user, status__in=ACTIVE_REGISTRATION_STATUSES
+        ).first()
+    except DatabaseError:
+        return False, None
 
 
 def registration_cancel(*, registration_id: int, by) -> Registration:

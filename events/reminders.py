@@ -50,7 +50,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
-from retex.tasks import enqueue_after_commit
+from retex.tasks import enqueue_after_commit, send_once
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def deliver(message, *, task_obj, attempt: int, kwargs: dict) -> None:
     For any email task: give it an `attempt: int = 1` keyword and pass its other
     keyword arguments as `kwargs`, so the retry is the same task, one attempt on."""
     try:
-        message.send()
+        send_once(message)
     except Exception as error:
         retried = _retry_later(task_obj, attempt, kwargs)
         logger.error(

@@ -1,7 +1,10 @@
 """Event pages, registration and the agenda: thin views over `events.registration`."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -24,6 +27,8 @@ from events.registration import (
 from members.affiliation import is_member, verified_email
 from retex.ratelimit import rate_limited
 from retex.visibility import page_restrictions_failed
+
+logger = logging.getLogger(__name__)
 
 
 def event_page_context(request, event) -> dict:
@@ -83,6 +88,24 @@ def register(request, event):
     except RegistrationError as error:
         messages.error(request, error.message)
         return _back(event)
+    # Committed from here on: whatever fails now, the person is told the truth.
+    try:
+        _announce(request, registration, created=created, target=target)
+    except DatabaseError:
+        logger.exception(
+            "Registration %s saved, its details unreadable", registration.pk
+        )
+        if target != request.user:
+            messages.success(
+                request,
+                _("L'inscription de %(name)s est enregistrée.") % {"name": target},
+            )
+        else:
+            messages.success(request, _("Votre inscription est enregistrée."))
+    return _back(event)
+
+
+def _announce(request, registration, *, created: bool, target) -> None:
     if not created:
         messages.info(request, _("Cette inscription est déjà enregistrée."))
     elif target != request.user:
@@ -102,7 +125,6 @@ def register(request, event):
             )
             % {"n": waitlist_position(registration)},
         )
-    return _back(event)
 
 
 @rate_limited("event_registration")

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "knowledge",
     "events",
     "search",
+    # Before django_tasks_db: its `db_worker` command replaces the library's.
+    "retex.worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -230,6 +232,13 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # database as fallback: on any Elasticsearch error the database answers and the
 # error is logged; after a connection failure Elasticsearch is left alone for 30 s.
 # The database index is always kept up to date too. Run `manage.py search_reindex`
+# Each `db_worker` writes a heartbeat this often (seconds); the tasks of a worker
+# not seen for TASKS_WORKER_DEAD_AFTER_SECONDS are put back in the queue by the
+# others (retex/worker/worker.py). Longer than any pause of a live worker's
+# heartbeat (a database outage counts: its tasks may then run twice, their emails
+# still once).
+TASKS_WORKER_HEARTBEAT_SECONDS = env_int("TASKS_WORKER_HEARTBEAT_SECONDS", 10)
+TASKS_WORKER_DEAD_AFTER_SECONDS = env_int("TASKS_WORKER_DEAD_AFTER_SECONDS", 120)
 # to create the Elasticsearch index and after an outage (changes made meanwhile
 # reached only the database); synonym changes rebuild it in the background.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

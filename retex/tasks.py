@@ -1,19 +1,102 @@
 """Background work shared by every app, through Django's task framework.
 
-Tasks are enqueued only once the surrounding transaction commits: a worker on
-another machine must never pick up a task about a row it cannot see yet, nor send
-an email about a change that was rolled back.
+A task runs only for committed work, and is never lost once the work commits:
+
+- With the database backend (django-tasks-db, production), the task row is
+  written at once, inside the caller's transaction: the change and its task
+  commit together or not at all, and a worker cannot see the row before the
+  commit. No window remains where a committed registration has no email task.
+- With any other backend (the immediate backend of the test suite, or one that
+  stores tasks elsewhere), enqueueing waits for the commit (`on_commit`): the
+  task must not run for a change that may still be rolled back.
+
+Emails sent by a task are sent at most once per task run, even when a worker dies
+and another runs the task again (`send_once`, `retex.worker`).
 """
 
+import contextlib
+import contextvars
+import logging
+
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, router, transaction
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+# (task result id, number of emails sent so far by this run) while the project's
+# worker runs a task; None elsewhere (the immediate backend, the shell).
+_current_task: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "retex_current_task", default=None
+)
+
+
+def stores_with_transaction(task_obj) -> bool:
+    """Whether `task_obj`'s backend writes task rows to the database of the
+    current transaction (django-tasks-db on the same database)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task_obj.get_backend(), DatabaseBackend):
+        return False
+    return router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
 
 
 def enqueue_after_commit(task_obj, *args, **kwargs) -> None:
-    """Enqueue `task_obj` with these arguments when the current transaction commits
-    (at once when there is none)."""
-    transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
+    """Make `task_obj` run with these arguments once the current transaction
+    commits, never if it rolls back.
+
+    With the database backend the task row is written now, in the transaction,
+    so it commits with the change (a crash right after the commit loses
+    nothing); otherwise the task is enqueued when the transaction commits (at
+    once when there is none)."""
+    if stores_with_transaction(task_obj):
+        task_obj.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
+
+
+class running_task:
+    """Context manager set by the worker around a task run: emails it sends are
+    recorded under the task result's id (`send_once`)."""
+
+    def __init__(self, task_result_id):
+        self.task_result_id = str(task_result_id)
+
+    def __enter__(self):
+        self._token = _current_task.set([self.task_result_id, 0])
+        return self
+
+    def __exit__(self, *exc_info):
+        _current_task.reset(self._token)
+        return False
+
+
+def send_once(message) -> bool:
+    """Send `message`, unless the same task run already sent it before its worker
+    died (the task is then being run again). Returns whether it was sent now.
+
+    A row keyed by (task result id, rank of the email in the task) is written once
+    the mail server accepted the message. What remains: a worker killed between
+    the server's acceptance and that row's commit (a few milliseconds) leaves no
+    row, so the run that takes the task over sends the email a second time.
+    Outside the worker (immediate backend, shell) the message is just sent."""
+    from retex.worker.models import SentEmail
+
+    current = _current_task.get()
+    if current is None:
+        message.send()
+        return True
+    current[1] += 1
+    key = f"{current[0]}#{current[1]}"
+    if SentEmail.objects.filter(key=key).exists():
+        logger.warning("Email %s already sent by an earlier run: not sent again", key)
+        return False
+    message.send()
+    # IntegrityError: another run of the same task recorded it first.
+    with contextlib.suppress(IntegrityError):
+        SentEmail.objects.create(key=key)
+    return True
 
 
 @task()
@@ -21,4 +104,6 @@ def send_email(
     *, subject: str, body: str, to: list[str], reply_to: list[str] | None = None
 ):
     """Send one plain-text email. Its arguments are JSON so any worker can run it."""
-    EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to or None).send()
+    send_once(
+        EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to or None)
+    )
