@@ -32,6 +32,7 @@ from events.models import (
 )
 from events.registration import registration_closes_at
 from members.territories import Region
+from retex.links import absolute_url
 from retex.pagination import paginate
 from retex.visibility import pages_visible_to
 
@@ -213,7 +214,7 @@ def agenda_context(request, index) -> dict:
         [(name, form.data[name]) for name in FEED_FILTER_NAMES if name in filters]
     )
     feed_path = reverse("events_agenda_ics") + (f"?{feed_query}" if feed_query else "")
-    feed_url = request.build_absolute_uri(feed_path)
+    feed_url = absolute_url(feed_path)
     return {
         "past": past,
         "items": items,

@@ -31,6 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from retex.links import page_url
+
 PRODID = "-//Retex//Agenda des collectivités//FR"
 
 # Property kinds: how each value is written.
@@ -171,7 +173,7 @@ def event_components(event, *, request=None, dtstamp=None, **options) -> list[Ev
         _component(properties)
         for properties in event_properties(
             event,
-            url=event.get_full_url(request),
+            url=page_url(event, request),
             dtstamp=dtstamp or timezone.now(),
             **options,
         )
@@ -252,16 +254,18 @@ FEED_FIELDS = list(FeedEvent.__dataclass_fields__)[:-2]  # Not url, session_rows
 
 
 def _url_maker(request):
-    """page url_path → full URL, reading the site root paths once."""
+    """page url_path → full URL on BASE_URL, reading the site root paths once."""
     from wagtail.models import Site
+
+    from retex.links import absolute_url
 
     roots = Site.get_site_root_paths()
     serve_prefix = reverse("wagtail_serve", args=("",))
 
     def full_url(url_path: str) -> str | None:
-        for _site_id, root_path, root_url, _language in roots:
+        for _site_id, root_path, _root_url, _language in roots:
             if url_path.startswith(root_path):
-                return root_url + serve_prefix + url_path[len(root_path) :]
+                return absolute_url(serve_prefix + url_path[len(root_path) :])
         return None
 
     return full_url

@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Registration, RegistrationStatus
+from retex.links import absolute_url
 
 # No 0/O or 1/I/L: the code is typed back from paper.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -155,7 +156,7 @@ def organization_name() -> str:
 
 
 def verification_url(code: str) -> str:
-    return f"{settings.BASE_URL}/attestations/verifier/?code={code}"
+    return absolute_url(f"/attestations/verifier/?code={code}")
 
 
 def certificate_context(registration: Registration) -> dict:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from events.agenda import RECENT_DAYS_IN_FEED, feed_events
 from events.calendar import feed_ical, feed_rows
 from events.models import CalendarToken, EventPage, Registration, RegistrationStatus
+from retex.links import absolute_url
 from retex.page_cache import cacheable
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -123,7 +124,7 @@ def calendar_token_reset(request):
 
 
 def _feed_urls(request, token: str) -> dict:
-    url = request.build_absolute_uri(reverse("private_calendar_feed", args=[token]))
+    url = absolute_url(reverse("private_calendar_feed", args=[token]))
     return {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
 
 

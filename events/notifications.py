@@ -1,10 +1,11 @@
 """Emails about registrations, sent by background tasks after the change commits."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from retex.links import absolute_url, page_url
 from retex.tasks import enqueue_after_commit
 
 SUBJECTS = {
@@ -48,8 +49,8 @@ def send_registration_email(
         "user": registration.user,
         "kind": kind,
         "position": waitlist_position(registration),
-        "event_url": event.get_full_url(),
-        "my_space_url": f"{settings.BASE_URL}/mon-espace/",
+        "event_url": page_url(event),
+        "my_space_url": absolute_url(reverse("my_space")),
         "show_online_link": registration.status == "confirmee" and event.online_link,
     }
     subject = "[Retex] " + _(SUBJECTS[kind]) % {"title": event.title}

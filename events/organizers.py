@@ -10,13 +10,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from events.models import EventPage, Registration, RegistrationStatus
 from events.registration import seats_left
+from retex.links import absolute_url, page_url
 
 STATUS_ORDER = Case(
     When(status=RegistrationStatus.CONFIRMED, then=Value(0)),
@@ -264,8 +265,8 @@ def email_participants(
     ) % {
         "title": event.title,
         "date": _event_when(event),
-        "url": event.get_full_url(),
-        "my_space": f"{settings.BASE_URL}/mon-espace/",
+        "url": page_url(event),
+        "my_space": absolute_url(reverse("my_space")),
     }
     people = recipients(event, include_waitlisted=include_waitlisted)
     for person in people:

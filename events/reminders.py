@@ -35,11 +35,11 @@ the FAILED row, so a second run does not send it twice).
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -50,6 +50,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
+from retex.links import absolute_url, page_url
 from retex.tasks import enqueue_after_commit, send_once
 
 logger = logging.getLogger(__name__)
@@ -217,8 +218,8 @@ def _message(registration, kind: str, extra: dict | None = None):
         "user": user,
         "registration": registration,
         "sessions": list(event.sessions.all()),
-        "event_url": event.get_full_url(),
-        "my_space_url": f"{settings.BASE_URL}/mon-espace/",
+        "event_url": page_url(event),
+        "my_space_url": absolute_url(reverse("my_space")),
         "show_online_link": bool(
             confirmed and event.online and event.online_link and not event.cancelled
         ),

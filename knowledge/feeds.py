@@ -2,10 +2,12 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.selectors import knowledge_listing
+from retex.links import absolute_url, page_url
 from retex.page_cache import mark_cacheable
 
 FEED_SIZE = 30
@@ -16,7 +18,14 @@ class KnowledgeRssFeed(Feed):
     description = _(
         "Les derniers articles, entretiens et retours d'expérience publiés."
     )
-    link = "/ressources/"
+    url_name = "knowledge_feed_rss"
+
+    # Every link on BASE_URL (Django's feed would take the request's host).
+    def link(self):
+        return absolute_url("/ressources/")
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
 
     def __call__(self, request, *args, **kwargs):
         # The same for everybody (see `items`): kept in the page cache.
@@ -34,7 +43,7 @@ class KnowledgeRssFeed(Feed):
         return item.lead
 
     def item_link(self, item):
-        return item.get_full_url()
+        return page_url(item)
 
     def item_pubdate(self, item):
         return item.first_published_at
@@ -48,4 +57,5 @@ class KnowledgeRssFeed(Feed):
 
 class KnowledgeAtomFeed(KnowledgeRssFeed):
     feed_type = Atom1Feed
+    url_name = "knowledge_feed_atom"
     subtitle = KnowledgeRssFeed.description

@@ -1082,7 +1082,9 @@ def page_slug(path: Path, title: str = "") -> str:
 
 def page_url(page: Page) -> str:
     """The page's full URL, or its path below the site root when no site serves it."""
-    url = page.full_url
+    from retex.links import page_url as absolute_page_url
+
+    url = absolute_page_url(page)
     if url:
         return url
     segments = page.url_path.strip("/").split("/")[1:]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from members.forms import DirectoryFilterForm
 from members.selectors import directory_counts, directory_listing
+from retex.links import page_url
 from retex.page_cache import cacheable, remember_for_visibility
 from retex.pagination import paginate
 
@@ -90,7 +91,7 @@ def export_rows(request):
             "membre_depuis": page.member_since.isoformat()
             if page.member_since
             else None,
-            "url": page.get_full_url(request),
+            "url": page_url(page, request),
         }
 
 

@@ -138,6 +138,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         return client_ip(request)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Links in allauth's emails (verification, password reset, "account
+        # already exists") are built from the request's host: put them on
+        # BASE_URL like every other absolute link (retex.links).
+        from retex.links import absolute_url
+
+        context = {
+            name: absolute_url(value)
+            if name.endswith("_url") and isinstance(value, str) and value
+            else value
+            for name, value in context.items()
+        }
+        super().send_mail(template_prefix, email, context)
+
 
 # --- Counting --------------------------------------------------------------------
 

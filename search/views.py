@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from members.models import CollectivityKind
 from members.territories import Region
+from retex.links import absolute_url
 from retex.models import Theme
 from retex.ratelimit import rate_limited, too_many_requests_json
 from search.documents import KIND_LABELS
@@ -106,7 +107,7 @@ def search_api(request):
             "results": [
                 {
                     "title": r["title"],
-                    "url": request.build_absolute_uri(r["url"]) if r["url"] else "",
+                    "url": absolute_url(r["url"]) if r["url"] else "",
                     "kind": r["kind"],
                     "snippet": str(r["snippet"]),
                     "date": r["date"],

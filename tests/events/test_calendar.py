@@ -8,6 +8,7 @@ import datetime
 import pytest
 import vobject
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
@@ -467,7 +468,7 @@ def test_private_feed_has_my_confirmed_registrations_with_links(client, agenda):
     page = client.get("/mon-espace/").content.decode()
     feed_path = f"/mon-espace/agenda/{token}.ics"
     assert feed_path in page
-    assert f"webcal://testserver{feed_path}" in page
+    assert f"webcal://{settings.BASE_URL.split('://', 1)[1]}{feed_path}" in page
 
     client.logout()  # Calendar apps do not log in.
     response = client.get(feed_path)

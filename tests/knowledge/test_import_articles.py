@@ -430,7 +430,7 @@ def test_importing_a_file_creates_a_draft_and_prints_its_id_and_url(index, clien
     [(page_id, url)] = printed_pages(stdout)
     page = ArticlePage.objects.get()
     assert page_id == page.id
-    assert url == "http://localhost/ressources/mediation-numerique-lannion/"
+    assert url == f"{settings.BASE_URL}/ressources/mediation-numerique-lannion/"
     assert stderr == ""
     assert page.get_parent().specific == index
     assert page.title == "Médiation numérique : la ville ouvre trois lieux d'accueil"
@@ -668,6 +668,7 @@ def test_manage_py_exits_with_an_error_status_when_a_file_is_refused(tmp_path):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path),
+        "BASE_URL": "https://retex.example.org",
         "DJANGO_SETTINGS_MODULE": "retex.settings",
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
@@ -688,7 +689,7 @@ def test_manage_py_exits_with_an_error_status_when_a_file_is_refused(tmp_path):
 
     assert result.returncode == 1
     assert re.fullmatch(
-        r"\d+ http://localhost/ressources/tiers-lieu-rural/\n", result.stdout
+        r"\d+ https://retex\.example\.org/ressources/tiers-lieu-rural/\n", result.stdout
     )
     assert f"{tmp_path / 'absent.txt'} : fichier introuvable." in result.stderr
     assert "Page created" not in result.stderr
