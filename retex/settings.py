@@ -165,13 +165,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -------------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+# Every alias on Redis uses retex/cache_backend.py: short timeouts, no retries, a
+# circuit breaker (Redis down or hung means uncached pages and rate limits not
+# enforced, never errors) and epochs (nothing stored before an outage is read
+# after it). How long a connection or an answer may take, in milliseconds:
+REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 300)
+_REDIS_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,
+    "socket_timeout": REDIS_TIMEOUT_MS / 1000,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "retex.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "retex"),
             "TIMEOUT": 300,
+            "OPTIONS": _REDIS_OPTIONS,
         }
     }
     # Sessions read from Redis, written through to the database (a Redis
@@ -186,14 +196,13 @@ else:
     }
 # Whole pages for anonymous visitors (retex/page_cache.py), apart from the rest so
 # that many pages never push out rate-limit counters: in Redis under their own
-# prefix, with short timeouts (a slow Redis means uncached pages, not stuck
-# ones); otherwise in each process's memory, at most 500 pages.
+# prefix; otherwise in each process's memory, at most 500 pages.
 if REDIS_URL:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "retex.cache_backend.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "retex") + "-pages",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": _REDIS_OPTIONS,
     }
 else:
     CACHES["pages"] = {
