@@ -95,6 +95,7 @@ def event_properties(
     method: str | None = None,
     online_link: str | None = None,
     attendee: tuple | None = None,
+    sequence: int | None = None,
 ) -> list[list[tuple]]:
     """Per VEVENT of `event`, its properties as (NAME, kind, value).
 
@@ -102,7 +103,7 @@ def event_properties(
     participant (their email, their private feed), never for public feeds.
     `method` is the iTIP method of the enclosing calendar (REQUEST, CANCEL): it adds
     ORGANIZER, and ATTENDEE when `attendee` is given as (email, name, partstat), as
-    RFC 5546 asks.
+    RFC 5546 asks. `sequence` replaces the event's own (see `personal_sequence`).
     """
     paris = timezone.get_default_timezone()
     cancelled = event.cancelled or method == "CANCEL"
@@ -113,7 +114,7 @@ def event_properties(
     if url:
         shared.append(("URL", URI, url))
     shared += [
-        ("SEQUENCE", INTEGER, event.sequence),
+        ("SEQUENCE", INTEGER, event.sequence if sequence is None else sequence),
         ("STATUS", TEXT, "CANCELLED" if cancelled else "CONFIRMED"),
         ("TRANSP", TEXT, "OPAQUE"),
     ]
@@ -188,6 +189,7 @@ def event_calendar(
     request=None,
     online_links: bool = False,
     attendee: tuple | None = None,
+    sequence: int | None = None,
 ) -> Calendar:
     """A VCALENDAR of `events` (EventPage objects, sessions prefetched).
 
@@ -211,10 +213,64 @@ def event_calendar(
             method=method,
             online_link=_online_link(event, online_links),
             attendee=attendee,
+            sequence=sequence,
         ):
             calendar.add_component(component)
     calendar.add_missing_timezones()
     return calendar
+
+
+# --- One person's invitation ------------------------------------------------------
+
+
+def personal_sequence(registration) -> int:
+    """SEQUENCE of the invitations one person receives about one event.
+
+    The UID is the event's (one per event everywhere), so a person's calendar
+    holds the event once whatever they receive. Each message they get must carry
+    a higher SEQUENCE than the previous one, or calendar apps ignore it: the
+    event's own sequence (it grows with each change of time or place) plus two
+    per registration of that person to that event that was cancelled: `event.
+    sequence + 2n`, minus one for the CANCEL of a cancelled registration (n then
+    counts it). Register, cancel, register again, cancel again give 0, 1, 2, 3;
+    a change or cancellation of the event itself (the event's sequence grows)
+    still goes higher than anything the person received before.
+    Derived from rows the site keeps anyway (cancelled registrations stay), so
+    no counter can drift, and a message sent late by a worker is never newer
+    than the one that followed it.
+    """
+    from events.models import Registration, RegistrationStatus
+
+    cancelled = Registration.objects.filter(
+        event_id=registration.event_id,
+        user_id=registration.user_id,
+        status=RegistrationStatus.CANCELLED,
+    ).count()
+    sequence = registration.event.sequence + 2 * cancelled
+    if registration.status == RegistrationStatus.CANCELLED:
+        return sequence - 1
+    return sequence
+
+
+def registration_calendar(registration, *, method: str) -> Calendar:
+    """The iTIP message about `registration`'s event for its person: REQUEST
+    (ATTENDEE accepted, or tentative while waiting; the connection link only for
+    confirmed people) or CANCEL (the event leaves their calendar)."""
+    from events.models import RegistrationStatus
+
+    user = registration.user
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if registration.status == RegistrationStatus.CANCELLED:
+        partstat = "DECLINED"
+    else:
+        partstat = "ACCEPTED" if confirmed else "TENTATIVE"
+    return event_calendar(
+        [registration.event],
+        method=method,
+        online_links=confirmed and method == "REQUEST",
+        attendee=(user.email, user.get_full_name(), partstat),
+        sequence=personal_sequence(registration),
+    )
 
 
 # --- Fast writer for feeds ---------------------------------------------------------

@@ -25,6 +25,24 @@ def notify_registration(registration, kind: str) -> None:
     )
 
 
+def calendar_method(registration, kind: str) -> str | None:
+    """The invitation attached to a registration email, if any.
+
+    A confirmed person gets a REQUEST (the event enters their calendar, with them
+    as ATTENDEE). People waiting get none: they are not attending, and a
+    tentative entry would sit in their calendar for an event they may never
+    attend. A cancellation, by the person or by an organizer, sends a CANCEL so
+    the event leaves their calendar, when it may be there: they were confirmed
+    once, or the event changed since (change notices reach people waiting too).
+    """
+    if kind in {"confirmed", "promoted", "registered_by_colleague"}:
+        return "REQUEST" if registration.status == "confirmee" else None
+    was_there = registration.confirmed_at or registration.event.sequence
+    if kind == "cancelled" and registration.status == "annulee" and was_there:
+        return "CANCEL"
+    return None
+
+
 @task()
 def send_registration_email(
     *, registration_id: int, kind: str, attempt: int = 1
@@ -60,17 +78,14 @@ def send_registration_email(
     )
     html = render_to_string("events/email/registration.html", context)
     message.attach_alternative(html, "text/html")
-    if registration.status == "confirmee" and kind in {
-        "confirmed",
-        "promoted",
-        "registered_by_colleague",
-    }:
-        from events.calendar import event_calendar
+    method = calendar_method(registration, kind)
+    if method:
+        from events.calendar import registration_calendar
 
         message.attach(
             "evenement.ics",
-            event_calendar([event], method="REQUEST").to_ical(),
-            "text/calendar; method=REQUEST; charset=utf-8",
+            registration_calendar(registration, method=method).to_ical(),
+            f"text/calendar; method={method}; charset=utf-8",
         )
     from events.reminders import deliver
 

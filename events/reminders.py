@@ -301,7 +301,7 @@ def send_event_change_notices(*, event_id: int, change: str, sequence: int) -> i
 def send_event_change_email(
     *, registration_id: int, change: str, sequence: int, attempt: int = 1
 ) -> bool:
-    from events.calendar import event_calendar
+    from events.calendar import registration_calendar
 
     registration = _registration(registration_id)
     if (
@@ -310,7 +310,6 @@ def send_event_change_email(
         or registration.event.sequence != sequence
     ):
         return False
-    event = registration.event
     confirmed = registration.status == RegistrationStatus.CONFIRMED
     extra = {}
     if not confirmed:
@@ -319,17 +318,7 @@ def send_event_change_email(
         extra["position"] = waitlist_position(registration)
     message = _message(registration, change, extra)
     method = "CANCEL" if change == "cancelled" else "REQUEST"
-    user = registration.user
-    calendar = event_calendar(
-        [event],
-        method=method,
-        online_links=confirmed,
-        attendee=(
-            user.email,
-            user.get_full_name(),
-            "ACCEPTED" if confirmed else "TENTATIVE",
-        ),
-    )
+    calendar = registration_calendar(registration, method=method)
     message.attach(
         "evenement.ics",
         calendar.to_ical(),

@@ -18,7 +18,7 @@ from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
 from events.models import CalendarToken, EventSession, Registration, RegistrationStatus
-from events.registration import registration_create
+from events.registration import registration_cancel, registration_create
 from tests.factories import EventPageFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -434,6 +434,132 @@ def test_publishing_an_older_revision_never_lowers_sequence(full_event, committe
     event.refresh_from_db()
 
     assert event.sequence == 2  # Back to online: a change too.
+
+
+# --- One person's invitations: REQUEST, then CANCEL ------------------------------
+
+
+def invitation(message):
+    """(method, UID, SEQUENCE, STATUS, ORGANIZER, ATTENDEE and its parameters) of
+    the .ics of `message`, as icalendar reads it; vobject must read the same."""
+    data = attachment(message)
+    calendar, other = parse(data)
+    (component,) = vevents(calendar)
+    attendee = component["ATTENDEE"]
+    found = {
+        "method": str(calendar["METHOD"]),
+        "uid": str(component["UID"]),
+        "sequence": int(component["SEQUENCE"]),
+        "status": str(component["STATUS"]),
+        "organizer": str(component["ORGANIZER"]),
+        "attendee": str(attendee),
+        "partstat": attendee.params["PARTSTAT"],
+        "cn": attendee.params.get("CN"),
+    }
+    vevent = other.vevent
+    assert {
+        "method": other.method.value,
+        "uid": vevent.uid.value,
+        "sequence": int(vevent.sequence.value),
+        "status": vevent.status.value,
+        "organizer": vevent.organizer.value,
+        "attendee": vevent.attendee.value,
+        "partstat": vevent.attendee.params["PARTSTAT"][0],
+        "cn": vevent.attendee.params["CN"][0],
+    } == found
+    assert message.attachments[0][2] == (
+        f"text/calendar; method={found['method']}; charset=utf-8"
+    )
+    return found
+
+
+@pytest.fixture
+def organizer():
+    return UserFactory(is_superuser=True)
+
+
+def test_the_confirmation_invites_the_person_as_attendee(agenda, committed):
+    event = EventPageFactory(parent=agenda, title="Atelier open data")
+    user = person(first_name="Alice", last_name="Martin")
+
+    committed(registration_create, event_id=event.pk, user=user)
+
+    (message,) = mail.outbox
+    assert invitation(message) == {
+        "method": "REQUEST",
+        "uid": event.ical_uid,
+        "sequence": 0,
+        "status": "CONFIRMED",
+        "organizer": "mailto:ne-pas-repondre@retex.localhost",
+        "attendee": f"mailto:{user.email}",
+        "partstat": "ACCEPTED",
+        "cn": "Alice Martin",
+    }
+
+
+def test_cancelling_takes_the_event_out_of_the_person_s_calendar(
+    agenda, committed, organizer
+):
+    event = EventPageFactory(parent=agenda, title="Atelier open data")
+    user = person(first_name="Alice", last_name="Martin")
+    first, _ = committed(registration_create, event_id=event.pk, user=user)
+    request = invitation(mail.outbox[-1])
+
+    committed(registration_cancel, registration_id=first.pk, by=user)
+
+    cancel = invitation(mail.outbox[-1])
+    assert "Désinscription" in mail.outbox[-1].subject
+    assert cancel["method"] == "CANCEL"
+    assert cancel["status"] == "CANCELLED"
+    assert cancel["uid"] == request["uid"] == event.ical_uid
+    assert cancel["sequence"] > request["sequence"]
+    assert cancel["attendee"] == f"mailto:{user.email}"
+    assert cancel["partstat"] == "DECLINED"
+
+    # Registering again puts it back (a higher sequence than the CANCEL), and
+    # an organizer cancelling it takes it out again (higher still).
+    second, _ = committed(registration_create, event_id=event.pk, user=user)
+    again = invitation(mail.outbox[-1])
+    assert again["method"] == "REQUEST"
+    assert again["uid"] == event.ical_uid
+    assert again["sequence"] > cancel["sequence"]
+    committed(registration_cancel, registration_id=second.pk, by=organizer)
+    last = invitation(mail.outbox[-1])
+    assert last["method"] == "CANCEL"
+    assert last["sequence"] > again["sequence"]
+
+    # A change of the event, for a person registered a third time, goes higher.
+    committed(registration_create, event_id=event.pk, user=user)
+    third = invitation(mail.outbox[-1])
+    mail.outbox.clear()
+    publish(event, committed, city="Nantes")
+    change = invitation(mail.outbox[-1])
+    assert change["method"] == "REQUEST"
+    assert change["sequence"] > third["sequence"] > last["sequence"]
+
+
+def test_people_waiting_get_no_invitation_until_promoted(agenda, committed, organizer):
+    event = EventPageFactory(parent=agenda, capacity=1)
+    alice, bruno, chloe = person(), person(), person()
+    seat, _ = committed(registration_create, event_id=event.pk, user=alice)
+    committed(registration_create, event_id=event.pk, user=bruno)
+    waiting, _ = committed(registration_create, event_id=event.pk, user=chloe)
+    mail.outbox.clear()
+
+    # Chloé leaves the waitlist: she never had the event, nothing to cancel.
+    committed(registration_cancel, registration_id=waiting.pk, by=chloe)
+    (to_chloe,) = mail.outbox
+    assert to_chloe.attachments == []
+    mail.outbox.clear()
+
+    # Alice's seat goes to Bruno: Alice gets a CANCEL, Bruno his REQUEST.
+    committed(registration_cancel, registration_id=seat.pk, by=organizer)
+    to_alice = next(m for m in mail.outbox if m.to == [alice.email])
+    to_bruno = next(m for m in mail.outbox if m.to == [bruno.email])
+    assert invitation(to_alice)["method"] == "CANCEL"
+    promoted = invitation(to_bruno)
+    assert (promoted["method"], promoted["partstat"]) == ("REQUEST", "ACCEPTED")
+    assert promoted["attendee"] == f"mailto:{bruno.email}"
 
 
 # --- Private feed ------------------------------------------------------------------
