@@ -14,7 +14,7 @@ search analyzer holds the synonyms (the database backend needs none).
 """
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
 from wagtail.models import (
@@ -67,6 +67,21 @@ def page_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=PageViewRestriction)
 def restriction_changed(sender, instance, **kwargs):
     _reindex(instance.page_id)
+
+
+@receiver(m2m_changed, sender=PageViewRestriction.groups.through)
+def restriction_groups_changed(sender, instance, action, reverse, **kwargs):
+    """Wagtail's privacy dialog saves a restriction, then its groups: outside a
+    transaction, the task of the first save may run before the groups are set."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        _reindex(instance.page_id)
+    elif kwargs.get("pk_set"):  # From the group's side: these restrictions.
+        for page_id in PageViewRestriction.objects.filter(
+            pk__in=kwargs["pk_set"]
+        ).values_list("page_id", flat=True):
+            _reindex(page_id)
 
 
 def _reindex_documents(document_ids, *, page_ids=()):
