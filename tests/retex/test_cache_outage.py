@@ -272,6 +272,9 @@ def test_with_redis_hung_requests_do_not_wait_and_nothing_stale_comes_back(
 
     redis_server.hang()
     attempts_before = shared_cache.attempts
+    # The first call waits for Redis (a write sent then would still be applied
+    # when it resumes); the breaker opens, the next writes are lost.
+    assert visitor.get("/").status_code == 200
 
     # While Redis hangs, an editor publishes a new title, the person logs out.
     article.title = "Nouveau titre"
@@ -323,7 +326,8 @@ def test_a_process_that_saw_the_outage_invalidates_what_others_stored(
     assert other.get("session") == "signed in"
 
     redis_server.hang()
-    cache.delete("session")  # Lost: Redis hangs.
+    assert cache.get("anything") is None  # Waits, then opens the breaker.
+    cache.delete("session")  # Lost.
     assert cache.get("session") is None
     assert cache.add("lock", True) is True  # Fails open.
     assert cache.incr("counter") == 1  # Fails open.
