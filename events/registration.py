@@ -370,7 +370,8 @@ def _promote_waitlisted(event: EventPage) -> list[Registration]:
     left = seats_left(event)
     waiting = (
         Registration.objects.select_for_update()
-        .filter(event=event, status=RegistrationStatus.WAITLISTED)
+        # Never a deleted account (its registrations are cancelled on deletion).
+        .filter(event=event, status=RegistrationStatus.WAITLISTED, user__isnull=False)
         .order_by("waitlisted_at", "pk")
     )
     for registration in waiting:
