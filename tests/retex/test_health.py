@@ -63,3 +63,32 @@ def test_database_outage_is_reported_as_an_error_status(tmp_path):
 @pytest.mark.django_db
 def test_healthz_refuses_other_methods(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_cache_outage_is_reported_quickly_even_behind_the_breaker(client, settings):
+    """Redis configured but nobody listening: 503 naming the cache, on every
+    call, although the circuit breaker already leaves Redis alone."""
+    import socket
+
+    from retex import cache_backend
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    location = f"redis://127.0.0.1:{port}/0"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "retex.cache_backend.ResilientRedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    state = cache_backend.server_state(location)
+    for _ in range(2):
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["checks"] == {"database": "ok", "cache": "error"}
+    assert state.attempts == 2  # Each check asked Redis itself.
+    assert state.down
