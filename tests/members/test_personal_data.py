@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 
 from members.affiliation import affiliation_request
 from members.models import Affiliation, User
@@ -84,20 +85,141 @@ def test_deleting_my_account_erases_my_personal_data(client, camille, caplog):
     assert client.get("/mon-espace/").status_code == 302
 
 
-def test_registrations_are_exported_and_kept_anonymously_after_deletion(
-    client, camille, section
-):
-    from events.models import Registration
+def test_registrations_are_exported(client, camille, section):
     from events.registration import registration_create
     from tests.factories import EventPageFactory
 
     event = EventPageFactory(parent=section("evenements"), title="Atelier RGPD")
-    registration, _created = registration_create(event_id=event.pk, user=camille)
+    registration_create(event_id=event.pk, user=camille)
     client.force_login(camille)
     data = json.loads(client.get("/mon-espace/mes-donnees.json").content)
     assert data["inscriptions"][0]["evenement"] == "Atelier RGPD"
 
-    client.post("/mon-espace/supprimer-mon-compte/", {"confirmation": "SUPPRIMER"})
-    kept = Registration.objects.get(pk=registration.pk)
-    assert kept.user is None
-    assert kept.status == "confirmee"
+
+# --- Deletion and registrations ---------------------------------------------------
+
+
+def person(first_name):
+    user = UserFactory(first_name=first_name)
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    return user
+
+
+def delete_account(client, user, capture):
+    client.force_login(user)
+    with capture(execute=True):
+        response = client.post(
+            "/mon-espace/supprimer-mon-compte/", {"confirmation": "SUPPRIMER"}
+        )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+@pytest.fixture
+def full_event(section, camille, django_capture_on_commit_callbacks):
+    """One seat, taken by Camille; Bruno then Chloé waiting."""
+    from events.registration import registration_create
+    from tests.factories import EventPageFactory
+
+    event = EventPageFactory(
+        parent=section("evenements"), title="Atelier RGPD", capacity=1
+    )
+    bruno, chloe = person("Bruno"), person("Chloé")
+    with django_capture_on_commit_callbacks(execute=True):
+        seat, _ = registration_create(event_id=event.pk, user=camille)
+        registration_create(event_id=event.pk, user=bruno)
+        registration_create(event_id=event.pk, user=chloe)
+    mail.outbox.clear()
+    return event, seat, bruno, chloe
+
+
+def test_deleting_an_account_frees_its_seat_for_the_first_person_waiting(
+    client, camille, full_event, django_capture_on_commit_callbacks
+):
+    from events.models import Registration
+    from events.registration import counts, waitlist_position
+
+    event, seat, bruno, chloe = full_event
+
+    delete_account(client, camille, django_capture_on_commit_callbacks)
+
+    seat.refresh_from_db()
+    assert (seat.user, seat.status) == (None, "annulee")
+    assert counts(event) == {"confirmed": 1, "waitlisted": 1}
+    of_bruno = Registration.objects.get(event=event, user=bruno)
+    assert of_bruno.status == "confirmee"
+    assert waitlist_position(Registration.objects.get(event=event, user=chloe)) == 1
+    (message,) = mail.outbox  # Nothing to the erased address.
+    assert message.to == [bruno.email]
+    assert message.subject == "[Retex] Une place s'est libérée : Atelier RGPD"
+
+
+def test_a_deleted_account_never_waits_in_line(
+    client, full_event, django_capture_on_commit_callbacks
+):
+    from events.models import Registration
+    from events.registration import registration_cancel
+
+    event, seat, bruno, chloe = full_event
+
+    delete_account(client, bruno, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration_id=seat.pk, by=seat.user)
+
+    assert Registration.objects.get(event=event, user=chloe).status == "confirmee"
+    (anonymous,) = Registration.objects.filter(event=event, user=None)
+    assert anonymous.status == "annulee"
+    assert [m.to for m in mail.outbox if "place" in m.subject] == [[chloe.email]]
+
+
+def test_past_attendance_stays_counted_anonymously(
+    client, camille, section, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import Registration
+    from tests.factories import EventPageFactory
+
+    start = timezone.now() - datetime.timedelta(days=30)
+    past = EventPageFactory(
+        parent=section("evenements"),
+        title="Formation passée",
+        start=start,
+        end=start + datetime.timedelta(hours=3),
+    )
+    attended = Registration.objects.create(
+        event=past,
+        user=camille,
+        status="confirmee",
+        attended=True,
+        certificate_code="ABCD-2345",
+    )
+
+    delete_account(client, camille, django_capture_on_commit_callbacks)
+
+    attended.refresh_from_db()
+    assert attended.user is None
+    assert (attended.status, attended.attended) == ("confirmee", True)
+    assert attended.certificate_code == ""
+    assert past.registrations.filter(status="confirmee", attended=True).count() == 1
+
+
+def test_an_anonymous_registration_left_waiting_is_never_promoted(
+    full_event, django_capture_on_commit_callbacks
+):
+    """Rows anonymised before deletion cancelled registrations stay in line."""
+    from events.models import Registration
+    from events.registration import registration_cancel
+
+    event, seat, bruno, chloe = full_event
+    Registration.objects.filter(event=event, user=bruno).update(user=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration_id=seat.pk, by=seat.user)
+
+    assert Registration.objects.get(event=event, user=chloe).status == "confirmee"
+    assert Registration.objects.get(event=event, user=None).status == "attente"
