@@ -338,3 +338,17 @@ def test_a_process_that_saw_the_outage_invalidates_what_others_stored(
     assert other.get("session") is None
     cache.set("session", "signed in again")
     assert other.get("session") == "signed in again"
+
+
+def test_rate_limits_are_counted_in_redis_and_fail_open_without_it(
+    client, settings, redis_server, shared_cache, caplog
+):
+    settings.RETEX_RATE_LIMITS = {**settings.RETEX_RATE_LIMITS, "search_api": "2/m"}
+    for _ in range(2):
+        assert client.get("/api/search/").status_code == 200
+    assert client.get("/api/search/").status_code == 429
+    redis_server.kill()
+    for _ in range(3):
+        assert client.get("/api/search/").status_code == 200
+    [warning] = cache_logs(caplog, logging.WARNING)
+    assert "rate limits not enforced" in warning
