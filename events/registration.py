@@ -174,6 +174,7 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
     collectivity). Returns (registration, created); registering twice returns the
     existing registration, so a double submit registers once."""
     by = by or user
+    registration = None
     if verified_email(user) is None:
         raise RegistrationError(
             _("Vérifiez votre adresse électronique pour vous inscrire.")
@@ -260,7 +261,7 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
         # is registered.
         known, existing = _registered_after_error(event_id, user)
         if existing is not None:
-            return existing, False
+            return existing, registration is not None and existing.pk == registration.pk
         if not known:
             raise RegistrationError(_UNKNOWN_OUTCOME) from error
         raise _busy(error) from error

@@ -192,3 +192,57 @@ def test_nobody_cancels_someone_else(training):
     registration = register(training, owner)
     with pytest.raises(RegistrationError, match="pas la vôtre"):
         registration_cancel(registration_id=registration.pk, by=stranger)
+
+
+# --- Page view restrictions: the service's rule, for every caller ------------------
+
+
+def restrict_to_group(page, name):
+    from wagtail.models import PageViewRestriction
+
+    group = Group.objects.create(name=name)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+    return group
+
+
+def test_nobody_is_registered_to_an_event_behind_a_restriction_they_fail(section):
+    agenda = section("evenements")
+    event = EventPageFactory(parent=agenda, capacity=10)
+    group = restrict_to_group(agenda, "Élus référents")  # On an ancestor.
+    outsider, insider = person(), person()
+    insider.groups.add(group)
+
+    with pytest.raises(RegistrationError) as refused:
+        registration_create(event_id=event.pk, user=outsider)
+
+    assert refused.value.message == "Vous n'avez pas accès à cet événement."
+    assert not event.registrations.filter(user=outsider).exists()
+    assert register(event, insider).status == RegistrationStatus.CONFIRMED
+
+
+def test_a_colleague_who_may_not_see_the_event_is_not_registered(section):
+    """A representative registering a colleague: both must pass the restrictions."""
+    from members.affiliation import affiliation_request, affiliation_set_role
+    from members.models import AffiliationRole
+    from tests.factories import CollectivityPageFactory, give_mfa
+
+    town = CollectivityPageFactory(parent=section("membres"), email_domains="vitre.fr")
+    representative, colleague = person("rep@vitre.fr"), person("agent@vitre.fr")
+    for user in (representative, colleague):
+        affiliation_request(user=user, collectivity=town)
+    affiliation_set_role(
+        affiliation_id=representative.affiliations.get().pk,
+        role=AffiliationRole.REPRESENTATIVE,
+        by=give_mfa(UserFactory(is_staff=True, is_superuser=True)),
+    )
+    event = EventPageFactory(parent=section("evenements"), capacity=10)
+    representative.groups.add(restrict_to_group(event, "Direction"))
+
+    with pytest.raises(RegistrationError) as refused:
+        registration_create(event_id=event.pk, user=colleague, by=representative)
+
+    assert refused.value.message == f"{colleague} n'a pas accès à cet événement."
+    assert not event.registrations.exists()
