@@ -556,6 +556,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "retex.request_log.RequestIdFilter"},
+        "secret_paths": {"()": "retex.request_log.SecretPathFilter"},
     },
     "formatters": {
         "plain": {
@@ -572,6 +573,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django's own lines with the request's path ("Not Found: …", "Internal
+        # Server Error: …", CSRF failures, runserver, through the console handler):
+        # secret URL parts masked.
+        "django.request": {"filters": ["secret_paths"]},
+        "django.security.csrf": {"filters": ["secret_paths"]},
+        "django.server": {"filters": ["secret_paths"], "propagate": True},
     },
 }
 RETEX_TRAINING_AGREEMENT_NUMBER = env_str("TRAINING_AGREEMENT_NUMBER", "")
