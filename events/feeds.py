@@ -27,6 +27,7 @@ from events.agenda import RECENT_DAYS_IN_FEED, feed_events
 from events.calendar import feed_ical, feed_rows
 from events.models import CalendarToken, EventPage, Registration, RegistrationStatus
 from retex.links import absolute_url
+from retex.lookups import lookup_value
 from retex.page_cache import cacheable
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -91,7 +92,8 @@ def private_feed_events(user):
 
 @require_safe
 def private_feed(request, token: str):
-    if len(token) > MAX_TOKEN_LENGTH:
+    token = lookup_value(token, max_length=MAX_TOKEN_LENGTH)
+    if token is None:
         raise Http404
     owner = (
         CalendarToken.objects.select_related("user")

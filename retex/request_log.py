@@ -16,6 +16,11 @@ The line holds nothing personal or secret: no query string (searches, filters,
 tokens), no user, no address, no header; the path only, with the values of
 secret URL parts (calendar tokens, password reset and email confirmation keys)
 replaced by their name.
+
+`SecretPathFilter` does the same to the lines Django writes itself with the
+path in them ("Not Found: /mon-espace/agenda/[token].ics", "Internal Server
+Error: …", CSRF failures, the development server's request lines): it is set on
+those loggers (see LOGGING in settings), so no handler ever sees the secret.
 """
 
 import contextvars
@@ -23,7 +28,10 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import quote, unquote
 
+from django.http import Http404, HttpRequest
+from django.urls import resolve
 from django.utils.encoding import escape_uri_path
 
 access_logger = logging.getLogger("retex.access")
@@ -49,14 +57,16 @@ def incoming_or_new_id(value: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def loggable_path(request) -> str:
-    """The request's path, without query string and with secret parts masked;
-    percent-encoded, so that a path cannot write a fake line into the log."""
-    path = request.path
-    match = getattr(request, "resolver_match", None)
+def secret_parts(request=None, *, path: str | None = None) -> list[tuple[str, str]]:
+    """(name, value) of the secret parts of a request's URL (or of `path`),
+    longest value first."""
+    match = getattr(request, "resolver_match", None) if request is not None else None
     if match is None:
-        return escape_uri_path(path)
-    secrets = sorted(
+        try:
+            match = resolve(path if path is not None else request.path_info)
+        except Http404:
+            return []
+    return sorted(
         (
             (name, str(value))
             for name, value in match.kwargs.items()
@@ -64,9 +74,50 @@ def loggable_path(request) -> str:
         ),
         key=lambda item: -len(item[1]),
     )
+
+
+def redact(text: str, secrets: list[tuple[str, str]]) -> str:
+    """`text` with each secret value replaced by its name, however it is written:
+    as is, percent-encoded, or escaped as Django escapes what it logs."""
     for name, value in secrets:
-        path = path.replace(value, f"[{name}]")
-    return escape_uri_path(path)
+        escaped = value.encode("unicode_escape").decode("ascii")
+        for form in dict.fromkeys((value, escaped, quote(value, safe=""))):
+            text = text.replace(form, f"[{name}]")
+    return text
+
+
+def loggable_path(request) -> str:
+    """The request's path, without query string and with secret parts masked;
+    percent-encoded, so that a path cannot write a fake line into the log."""
+    return escape_uri_path(redact(request.path, secret_parts(request)))
+
+
+# The development server's request line: "GET /path?query HTTP/1.1".
+_REQUEST_LINE = re.compile(r"^[A-Z]+ (/[^ ?]*)")
+
+
+class SecretPathFilter(logging.Filter):
+    """Masks secret URL parts in records that carry a request path (Django's
+    "Not Found: …", "Internal Server Error: …", CSRF failures, runserver's
+    lines). Set on those loggers; filters nothing out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest):
+            secrets = secret_parts(request)
+        else:
+            first = record.args[0] if isinstance(record.args, tuple) else None
+            found = _REQUEST_LINE.match(first) if isinstance(first, str) else None
+            secrets = secret_parts(path=unquote(found.group(1))) if found else []
+        if secrets:
+            if isinstance(record.msg, str):
+                record.msg = redact(record.msg, secrets)
+            if isinstance(record.args, tuple):
+                record.args = tuple(
+                    redact(arg, secrets) if isinstance(arg, str) else arg
+                    for arg in record.args
+                )
+        return True
 
 
 class RequestIdFilter(logging.Filter):
