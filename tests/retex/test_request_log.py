@@ -121,3 +121,75 @@ def test_a_path_cannot_forge_a_log_line(client, log):
     assert not any(
         other.startswith("2026-01-01") for other in log.getvalue().splitlines()
     )
+
+
+# --- Django's own lines ("Not Found: …", errors, CSRF failures) -------------------
+
+
+def django_lines(caplog, stream) -> str:
+    """Django's request lines, as the records say them (caplog) and as the
+    console handler writes them."""
+    records = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith(("django.request", "django.security"))
+    ]
+    assert records
+    return "\n".join(records) + "\n" + stream.getvalue()
+
+
+def test_not_found_lines_mask_feed_tokens(client, log, caplog):
+    unknown = "u" * 43
+    client.get(f"/mon-espace/agenda/{unknown}.ics")
+    client.get("/mon-espace/agenda/sec%00ret.ics")  # A NUL: Django escapes it.
+
+    text = django_lines(caplog, log)
+    # Both requests, in the records and in the console's lines.
+    assert text.count("Not Found: /mon-espace/agenda/[token].ics") == 4
+    assert unknown not in text
+    assert "ret.ics" not in text
+
+
+def test_server_errors_mask_the_token(client, log, caplog, monkeypatch):
+    token = CalendarToken.objects.create(user=UserFactory(), token="e" * 40).token
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the feed broke")
+
+    monkeypatch.setattr("events.feeds.feed_rows", broken)
+    client.raise_request_exception = False
+    response = client.get(f"/mon-espace/agenda/{token}.ics")
+
+    assert response.status_code == 500
+    text = django_lines(caplog, log)
+    assert "Internal Server Error: /mon-espace/agenda/[token].ics" in text
+    assert "the feed broke" in text  # The traceback is still there.
+    assert token not in text
+
+
+def test_csrf_failures_mask_the_reset_key(log, caplog):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/password/reset/key/1z-cle-tres-secrete-123/",
+        {"password1": "x", "password2": "x"},
+    )
+
+    assert response.status_code == 403
+    text = django_lines(caplog, log)
+    assert "/accounts/password/reset/key/[uidb36]-[key]/" in text
+    assert "cle-tres-secrete" not in text
+
+
+def test_development_server_lines_mask_the_token(log, caplog):
+    logger = logging.getLogger("django.server")
+    with caplog.at_level(logging.INFO, logger="django.server"):
+        logger.info(
+            '"%s" %s %s', f"GET /mon-espace/agenda/{'d' * 40}.ics HTTP/1.1", 404, 179
+        )
+    (record,) = [r for r in caplog.records if r.name == "django.server"]
+    assert (
+        record.getMessage() == '"GET /mon-espace/agenda/[token].ics HTTP/1.1" 404 179'
+    )
+    assert "d" * 40 not in log.getvalue()
