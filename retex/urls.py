@@ -4,7 +4,6 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
@@ -12,6 +11,7 @@ from events import feeds as event_feeds
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
+from retex.links import Sitemap
 from retex.views import robots_txt
 from search import views as search_views
 
