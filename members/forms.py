@@ -1,6 +1,9 @@
 import re
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from members.models import CollectivityKind, CollectivityPage, User
@@ -20,6 +23,36 @@ class ProfileForm(forms.ModelForm):
         if phone and not all(ch.isdigit() or ch in " +.()-" for ch in phone):
             raise forms.ValidationError(_("Indiquez un numéro de téléphone valide."))
         return phone
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (`ACCOUNT_FORMS`), with the same answer and the same
+    work whether the address already has an account or not.
+
+    With enumeration prevention allauth answers a registered address with the
+    same page as a new one ("check your mailbox"), and one email each; but it
+    skipped hashing the password for a registered address, the slow part of
+    creating an account: its answer came back ten times faster. The password is
+    hashed either way.
+
+    Two sign-ups with one new address at the same moment both find it free, and
+    the second insert breaks the unique constraint: the account is created in a
+    savepoint, and that conflict is answered as for a registered address.
+    """
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+            return super().try_save(request)
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            email = self.cleaned_data.get("email") or ""
+            if not User.objects.filter(email__iexact=email).exists():
+                raise
+        self.account_already_exists = True
+        return super().try_save(request)
 
 
 class CollectivityChoiceField(forms.ModelChoiceField):

@@ -355,6 +355,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # allauth reads the client address through `retex.ratelimit.client_ip`, like the
 # site's own rate limits: one reading of X-Forwarded-For for the whole site.
 ACCOUNT_ADAPTER = "retex.ratelimit.AccountAdapter"
+# Sign-up does the same work whether the address has an account or not (hashing
+# the password, one email), so that timing does not tell; and two sign-ups racing
+# for one new address end like one for a registered address (members/forms.py).
+ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
 # The site's own rate limits (retex/ratelimit.py), "amount/period", counted per
 # account when logged in, else per client address, in the same cache. Past them
 # pages answer 429 with a French page, the JSON API with a French `error`, both
@@ -395,6 +399,9 @@ RETEX_ADMIN_MFA_EXEMPT_EMAILS = ["admin@retex.localhost"] if DEBUG else []
 # (rate limits, email verification, MFA).
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# No avatar from gravatar.com: the admin would send each user's email hash to a
+# third party on every page. Wagtail shows its default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # One password reset and one email management, allauth's (rate-limited, verified
 # addresses): Wagtail's own would bypass them.
 WAGTAIL_PASSWORD_RESET_ENABLED = False

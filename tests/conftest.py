@@ -3,6 +3,7 @@ from django.db import connection
 from wagtail.models import Page, Site
 
 from retex.models import HomePage
+from tests.logins import _force_login_is_a_complete_login  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

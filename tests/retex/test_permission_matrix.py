@@ -429,7 +429,7 @@ EXPECTED: dict[str, str] = {
         "login 404 404 404 404 404",
     '_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/':
         "200 200 200 200 200 200",
-    '_util/login/': "200 200 200 200 200 200",
+    '_util/login/': "login login login login login login",
     '^((?:[\\w\\-]+/)*)$': "200 200 200 200 200 200",
 }
 # fmt: on
