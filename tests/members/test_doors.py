@@ -487,3 +487,18 @@ def test_ten_simultaneous_sign_ups_with_one_address_all_get_the_same_answer(
     assert [message.subject for message in mail.outbox] == [
         "[Retex] Confirmez votre adresse e-mail"
     ]
+
+
+# --- No third party -----------------------------------------------------------------
+
+
+def test_the_admin_sends_no_email_hash_to_an_avatar_service(client):
+    """Wagtail drew each user's avatar from gravatar.com (the browser suite checks
+    that no page requests a third party: tests/browser/test_third_parties.py)."""
+    staff, _secret = staff_with_app()
+    client.force_login(staff)
+
+    html = client.get("/admin/").content.decode()
+
+    assert "gravatar" not in html
+    assert "default-user-avatar" in html
