@@ -284,7 +284,7 @@ def _check_page_access(event: EventPage, *, user, by) -> None:
 
 
 _UNKNOWN_OUTCOME = _(
-    "Le site n'a pas pu vérifier votre inscription : rechargez la page dans un "
+    "Le site n'a pas pu vérifier votre inscription\u00a0: rechargez la page dans un "
     "instant pour savoir si elle est enregistrée."
 )
 

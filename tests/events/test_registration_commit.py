@@ -125,3 +125,39 @@ def test_a_failure_after_the_commit_is_not_a_server_error(
     registration = Registration.objects.get(event=event, user=user)
     assert registration.status == RegistrationStatus.WAITLISTED
     assert len(email_tasks(registration.pk)) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_when_the_database_cannot_tell_nobody_is_told_to_try_again(
+    client, section, database_tasks, monkeypatch
+):
+    """The COMMIT's answer is lost and the database stays unreachable: the site
+    does not know, and says so rather than "try again"."""
+    event = EventPageFactory(parent=section("evenements"), capacity=5)
+    user = person()
+    client.force_login(user)
+    wrapper = connections["default"]
+    real_commit = wrapper._commit
+
+    def unreachable(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    def commit_then_lose_the_database():
+        monkeypatch.setattr(wrapper, "_commit", real_commit)
+        real_commit()
+        wrapper.execute_wrappers.append(unreachable)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(wrapper, "_commit", commit_then_lose_the_database)
+    try:
+        response = client.post(event.url + "inscription/")
+    finally:
+        if unreachable in wrapper.execute_wrappers:
+            wrapper.execute_wrappers.remove(unreachable)
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "Le site n'a pas pu vérifier votre inscription\u00a0: rechargez la page dans "
+        "un instant pour savoir si elle est enregistrée."
+    ]
+    assert Registration.objects.filter(event=event, user=user).exists()
