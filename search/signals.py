@@ -53,14 +53,12 @@ def page_moved(sender, instance, **kwargs):
 
 @receiver(post_delete, sender="wagtailcore.Page")
 def page_deleted(sender, instance, **kwargs):
-    from search.models import SearchEntry
-    from search.service import backend, database_backend
+    """Its database entry at once, with the page (the search cache is told);
+    Elasticsearch's in the task, which may wait for it to answer."""
+    from search.service import database_backend
 
-    key = f"page:{instance.pk}"
-    SearchEntry.objects.filter(key=key).delete()
-    engine = backend()
-    if not isinstance(engine, type(database_backend())):
-        engine.remove([key])
+    database_backend().remove([f"page:{instance.pk}"])
+    _reindex(instance.pk)
 
 
 @receiver(post_save, sender=PageViewRestriction)

@@ -231,6 +231,17 @@ def test_when_the_members_only_page_stops_using_it_visitors_find_it(
     assert found(client, IN_TEXT) == {"Annexe Quokkatitre", "Un article public"}
 
 
+def test_when_the_members_only_page_is_deleted_visitors_find_it(
+    client, shared, run_tasks
+):
+    key = f"page:{shared['p2'].pk}"
+    with run_tasks():
+        shared["p2"].delete()
+
+    assert found(client, IN_TEXT) == {"Annexe Quokkatitre", "Un article public"}
+    assert not SearchEntry.objects.filter(key=key).exists()
+
+
 def test_unpublishing_or_moving_a_page_using_it_under_a_members_page_hides_it(
     client, section, editor, run_tasks
 ):
@@ -271,24 +282,26 @@ def test_a_deleted_document_is_found_by_nobody(client, member, shared, run_tasks
     assert not SearchEntry.objects.filter(kind="document").exists()
 
 
-def test_a_roadmap_document_is_found_by_nobody(
-    client, member, section, run_tasks, editor
-):
+def test_a_roadmap_document_is_found_by_nobody(client, member, section, run_tasks):
     with run_tasks():
         roadmap = make_document(
             "feuille-de-route.txt",
             f"Feuille de route {IN_ROADMAP}.".encode(),
             title="Feuille de route",
         )
-        town = CollectivityPageFactory(parent=section("membres"), title="Lannion")
-        town.roadmap_adopted = True
-        town.roadmap_document = roadmap
-        town.save_revision().publish()
-        # Also attached to a resource, whose entry must not carry it either.
         publish_with(
             ArticlePageFactory(parent=section("ressources"), title="Notre méthode"),
             roadmap,
         )
+    assert found(client, IN_ROADMAP) == {"Feuille de route", "Notre méthode"}
+
+    # The document becomes a collectivity's roadmap document: out of search,
+    # from its own entry and from the resource it is attached to.
+    with run_tasks():
+        town = CollectivityPageFactory(parent=section("membres"), title="Lannion")
+        town.roadmap_adopted = True
+        town.roadmap_document = roadmap
+        town.save_revision().publish()
 
     for who in (client, member):
         assert found(who, IN_ROADMAP) == set()
@@ -296,6 +309,42 @@ def test_a_roadmap_document_is_found_by_nobody(
     for who in (client, member):
         assert found(who, IN_ROADMAP) == set()
     assert not SearchEntry.objects.filter(body__contains=IN_ROADMAP).exists()
+
+    # No longer the roadmap document: found again.
+    with run_tasks():
+        town.roadmap_document = None
+        town.save_revision().publish()
+    assert found(client, IN_ROADMAP) == {"Feuille de route", "Notre méthode"}
+
+
+def test_a_link_from_a_members_only_page_makes_it_members_only(
+    client, member, section, editor, run_tasks
+):
+    """Using a document is also linking to it from rich text (Wagtail's
+    reference index), not only attaching it."""
+    resources = section("ressources")
+    with run_tasks():
+        document = make_document("annexe.txt", f"Annexe {IN_TEXT}.".encode())
+        publish_with(ArticlePageFactory(parent=resources, title="Public"), document)
+        p2 = ArticlePageFactory(parent=resources, title="Réservé")
+    with run_tasks():
+        set_privacy(editor, p2, members_only=True)
+    assert found(client, IN_TEXT) == {"annexe.txt", "Public"}
+
+    link = f'<p>Voir <a linktype="document" id="{document.pk}">l\'annexe</a>.</p>'
+    with run_tasks():
+        p2.body = [("paragraph", link)]
+        p2.save_revision().publish()
+
+    assert_found_by_nobody_anonymous(client, IN_TEXT)
+    assert found(member, IN_TEXT) == {"annexe.txt"}
+    assert "Réservé" in SearchEntry.objects.get(kind="document").lead
+
+    with run_tasks():
+        p2.body = [("paragraph", "<p>Plus de lien.</p>")]
+        p2.save_revision().publish()
+
+    assert found(client, IN_TEXT) == {"annexe.txt", "Public"}
 
 
 def test_a_document_in_a_private_collection_is_found_by_nobody(
