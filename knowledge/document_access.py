@@ -20,6 +20,8 @@ editors), so that a draft's preview works; others get a login prompt or a 403.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 from wagtail.models import (
     Collection,
@@ -103,17 +105,15 @@ def document_audiences(documents) -> dict[int, str]:
     }
 
 
-def documents_used_by_pages(page_ids) -> set[int]:
-    """Ids of the documents that the pages `page_ids` use, in the sense above
-    (attached, in a block or a rich text link, a roadmap document): those whose
-    audience may change when these pages change."""
+def documents_used_by_pages(pages) -> set[int]:
+    """Ids of the documents that `pages` (a queryset of pages) use, in the sense
+    above (attached, in a block or a rich text link, a roadmap document): those
+    whose audience may change when these pages change. Three queries, whatever
+    the number of pages."""
     from knowledge.models import KnowledgePageDocument
     from members.models import CollectivityPage
 
-    page_ids = list(page_ids)
-    if not page_ids:
-        return set()
-    document_type = ReferenceIndex._get_base_content_type(get_document_model())
+    page_ids = pages.values("pk")
     used = set(
         KnowledgePageDocument.objects.filter(page_id__in=page_ids).values_list(
             "document_id", flat=True
@@ -128,8 +128,8 @@ def documents_used_by_pages(page_ids) -> set[int]:
         int(document_id)
         for document_id in ReferenceIndex.objects.filter(
             base_content_type=ContentType.objects.get_for_model(Page),
-            object_id__in=[str(pk) for pk in page_ids],
-            to_content_type=document_type,
+            object_id__in=pages.values(id_text=Cast("pk", CharField())),
+            to_content_type=ReferenceIndex._get_base_content_type(get_document_model()),
         ).values_list("to_object_id", flat=True)
     )
     return used

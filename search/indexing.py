@@ -83,7 +83,7 @@ def reindex_page(page_id: int) -> bool:
     _refresh_references(page)
     pages = [page.specific, *page.get_descendants().specific()]
     documents, removed = _page_entries(pages)
-    uses = documents_used_by_pages([item.pk for item in pages])
+    uses = documents_used_by_pages(Page.objects.descendant_of(page, inclusive=True))
     more, more_removed = _document_entries(uses, skip={item.pk for item in pages})
     write(documents + more, removed + more_removed)
     return page_key(page_id) not in removed
