@@ -17,6 +17,11 @@ group or password check).
 Members-only documents are served to members (and the association's staff),
 and to whoever may edit or choose the document in the admin (its uploader, the
 editors), so that a draft's preview works; others get a login prompt or a 403.
+
+The search applies the same audience to a document's text (`search/documents.py`),
+and keeps roadmap documents and private collections' documents out of it
+(`documents_kept_out_of_search`); `documents_used_by_pages` tells it which
+documents to re-index when pages change.
 """
 
 from django.contrib.contenttypes.models import ContentType

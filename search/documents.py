@@ -380,8 +380,9 @@ def all_documents() -> Iterator[SearchDocument]:
         .order_by("pk")
         .iterator(chunk_size=BATCH_SIZE)
     )
+    restricted_paths = [path for path, _kind, _groups in restrictions.restrictions]
     while batch := list(itertools.islice(uploads, BATCH_SIZE)):
-        read_documents(batch)
+        read_documents(batch, restricted_paths=restricted_paths)
         for upload in batch:
             document = document_for_document(upload, restrictions=restrictions)
             if document is not None:
