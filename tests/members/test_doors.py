@@ -105,7 +105,8 @@ def doors(ids: dict[str, int]) -> dict[str, str]:
     for route, entry, namespaces in _patterns(get_resolver().url_patterns):
         if _is_door(route, entry):
             url = _url(route, entry, namespaces, ids)
-            found[url] = entry.lookup_str
+            # The first pattern of a URL is the one that answers it.
+            found.setdefault(url, entry.lookup_str)
     return found
 
 
