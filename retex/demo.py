@@ -1,4 +1,10 @@
-"""Shared helpers of `seed_demo`, and the site-wide demo pages and footer.
+"""Shared helpers of `seed_demo`: the data-file loader, the idempotent page upsert,
+and the site-wide demo pages and footer.
+
+The demo content itself is data, in `retex/demo_data/*.yaml` (see the README
+there): this module loads and checks those files (`load_demo_data`), and the
+`demo.py` of each app only turns their records into field values (resolving
+slugs, dates given as offsets from today...).
 
 The command is idempotent, so it can be run on every fresh database and again after
 each deploy of a demo site:
@@ -19,285 +25,164 @@ each deploy of a demo site:
 """
 
 import copy
+import re
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
+import yaml
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import CommandError
-from django.db.models import Model
+from django.db.models import Choices, Model
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.blocks import StreamValue
 from wagtail.models import PageViewRestriction
 
-from events.models import EventIndexPage
-from knowledge.models import KnowledgeIndexPage
-from members.models import MemberIndexPage
 from retex.models import HomePage, SiteSettings, StandardPage
 from retex.visibility import MEMBERS_GROUP
 
-# --- Body blocks -------------------------------------------------------------------
-# Raw StreamField data: a list of {"type": ..., "value": ...} dictionaries.
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+
+# --- Data files --------------------------------------------------------------------
+# A schema says what a data file holds: a dict maps each key to the schema of its
+# value (a key ending in "?" may be left out; any other key is an error); a list of
+# one schema is a list of such values; a type (str, int, bool, date) is checked; a
+# Choices class takes a stored value or a member name and gives the stored value;
+# CLOCK is a "HH:MM" string, given as (hour, minute); STREAM is a StreamField body.
+
+# libyaml's loader when PyYAML was built with it: ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+CLOCK = "clock"
+STREAM = "stream"
 
 
-def heading(text, level="h2"):
-    return {"type": "heading", "value": {"text": text, "level": level}}
+class DemoDataError(CommandError):
+    """A data file that does not follow its schema: nothing is written."""
 
 
-def paragraph(html):
-    return {"type": "paragraph", "value": html}
+def _describe(value):
+    return type(value).__name__ if value is not None else "nothing"
 
 
-def quote(text, author="", role=""):
-    return {"type": "quote", "value": {"quote": text, "author": author, "role": role}}
+def _check(value, schema, where):
+    """The value, checked against schema and converted; raise DemoDataError."""
+
+    def fail(problem):
+        raise DemoDataError(f"{where}: {problem}")
+
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            fail(f"expected a mapping, got {_describe(value)}")
+        keys = {key.rstrip("?"): key.endswith("?") for key in schema}
+        unknown = sorted(set(value) - set(keys))
+        if unknown:
+            fail(f"unknown key {unknown[0]!r} (known keys: {', '.join(keys)})")
+        missing = [key for key, optional in keys.items() if not optional]
+        missing = [key for key in missing if key not in value]
+        if missing:
+            fail(f"missing key {missing[0]!r}")
+        checked = {}
+        for key, sub in schema.items():
+            name = key.rstrip("?")
+            if name in value:
+                checked[name] = _check(value[name], sub, f"{where}.{name}")
+        return checked
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            fail(f"expected a list, got {_describe(value)}")
+        items = []
+        for i, item in enumerate(value):
+            label = ""
+            if isinstance(item, dict):
+                label = item.get("slug") or item.get("email") or ""
+            label = f" ({label})" if label else ""
+            items.append(_check(item, schema[0], f"{where}[{i}]{label}"))
+        return items
+    if schema == CLOCK:
+        if not (isinstance(value, str) and re.fullmatch(r"\d\d:\d\d", value)):
+            fail(f"expected a time as 'HH:MM' (quoted), got {value!r}")
+        hour, minute = int(value[:2]), int(value[3:])
+        if hour > 23 or minute > 59:
+            fail(f"no such time: {value!r}")
+        return (hour, minute)
+    if schema == STREAM:
+        if not isinstance(value, list):
+            fail(f"expected a list of blocks, got {_describe(value)}")
+        blocks = []
+        for i, block in enumerate(value):
+            if not (isinstance(block, dict) and len(block) == 1):
+                fail(f"block {i}: expected one 'type: value' pair, got {block!r}")
+            ((block_type, block_value),) = block.items()
+            blocks.append({"type": block_type, "value": block_value})
+        return blocks
+    if isinstance(schema, type) and issubclass(schema, Choices):
+        if value in schema.values:
+            return value
+        if isinstance(value, str) and value in schema.names:
+            return schema[value].value
+        fail(f"{value!r} is not one of {', '.join(map(str, schema.values))}")
+    if schema is int and isinstance(value, bool):
+        fail(f"expected an int, got {value!r}")
+    if schema is date and not isinstance(value, date):
+        fail(f"expected a date (YYYY-MM-DD), got {value!r}")
+    if not isinstance(value, schema):
+        fail(f"expected {schema.__name__}, got {_describe(value)} {value!r}")
+    return value
 
 
-def callout(title, html, kind="info"):
-    return {"type": "callout", "value": {"kind": kind, "title": title, "text": html}}
+def load_demo_data(name, schema, directory=None):
+    """The records of `demo_data/<name>.yaml`, checked against schema.
+
+    Raises DemoDataError, naming the file and the faulty key, on a malformed file.
+    """
+    path = Path(directory or DATA_DIR) / f"{name}.yaml"
+    try:
+        with path.open(encoding="utf-8") as file:
+            data = yaml.load(file, Loader=SAFE_LOADER)
+    except OSError as error:
+        raise DemoDataError(f"{path}: cannot be read ({error}).") from None
+    except yaml.YAMLError as error:
+        raise DemoDataError(f"{path}: not valid YAML: {error}") from None
+    return _check(data, schema, str(path))
 
 
-# --- Home page and index pages -----------------------------------------------------
+def resolve(objects, keys, what):
+    """The objects of a {key: object} dict, in the order of keys, or a clear error."""
+    try:
+        return [objects[key] for key in keys]
+    except KeyError as error:
+        raise CommandError(
+            f"No {what} {error.args[0]!r}: run the migrations, and check the demo "
+            "data (slugs and emails)."
+        ) from None
 
-HOME = {
-    "hero_title": "Les collectivités partagent leur expérience du numérique",
-    "hero_text": (
-        "Communes, intercommunalités, départements et régions : le Réseau Retex "
-        "met en commun les retours d'expérience de ses membres sur l'inclusion "
-        "numérique, la cybersécurité, la sobriété, les données et les services "
-        "publics en ligne. Qui a déjà fait cela ? Posez la question au réseau."
-    ),
+
+def resolve_one(objects, key, what):
+    return resolve(objects, [key], what)[0]
+
+
+# --- Site pages --------------------------------------------------------------------
+
+SITE_SCHEMA = {
+    "home": {"hero_title": str, "hero_text": str},
+    "indexes": [{"model": str, "title": str, "slug": str, "intro": str}],
+    "pages": [{"slug": str, "title": str, "lead": str, "body": STREAM}],
+    "settings": {
+        "association_name": str,
+        "footer_text": str,
+        "contact_email": str,
+        "contact_phone": str,
+        "postal_address": str,
+    },
+    "footer_links": [{"label": str, "page": str}],
 }
 
-# (model, title, slug, intro): the same titles and slugs as migration 0002.
-INDEX_PAGES = (
-    (
-        KnowledgeIndexPage,
-        "Ressources",
-        "ressources",
-        "<p>Analyses, retours d'expérience et bonnes pratiques rédigés par "
-        "l'équipe du réseau avec les agents et les élus des collectivités "
-        "membres.</p>",
-    ),
-    (
-        MemberIndexPage,
-        "Membres",
-        "membres",
-        "<p>Les collectivités adhérentes au Réseau Retex, de la commune rurale à "
-        "la région. Chaque fiche présente la collectivité et ses projets "
-        "numériques.</p>",
-    ),
-    (
-        EventIndexPage,
-        "Agenda",
-        "evenements",
-        "<p>Formations, tables rondes, webinaires et rencontres régionales : les "
-        "rendez-vous du réseau, ouverts aux agents et aux élus des collectivités "
-        "membres.</p>",
-    ),
-)
 
-# --- Standard pages under the home page --------------------------------------------
-
-STANDARD_PAGES = (
-    {
-        "slug": "a-propos",
-        "title": "À propos",
-        "lead": (
-            "Le Réseau Retex est une association de collectivités territoriales "
-            "qui partagent leurs retours d'expérience sur la transition numérique "
-            "de l'action publique locale."
-        ),
-        "body": (
-            heading("Une association de collectivités, pour les collectivités"),
-            paragraph(
-                "<p>Créé par une poignée de villes et d'intercommunalités qui "
-                "voulaient cesser de réinventer chacune les mêmes solutions, le "
-                "réseau rassemble aujourd'hui des communes, des intercommunalités, "
-                "des départements et des régions de toute la France, outre-mer "
-                "compris.</p>"
-            ),
-            paragraph(
-                "<p>Son principe est simple : <b>une collectivité qui a mené un "
-                "projet en raconte le déroulé, les réussites et les erreurs</b>, "
-                "pour que la suivante aille plus vite et dépense mieux l'argent "
-                "public.</p>"
-            ),
-            heading("Ce que le réseau propose"),
-            paragraph(
-                "<ul><li>une base de ressources : analyses, fiches pratiques, "
-                "entretiens ;</li><li>un annuaire des collectivités membres et de "
-                "leurs projets ;</li><li>un agenda de formations, de webinaires et "
-                "de rencontres régionales ;</li><li>un congrès annuel.</li></ul>"
-            ),
-            quote(
-                "Nous avons gagné six mois sur notre schéma de cybersécurité en "
-                "reprenant la démarche d'une agglomération voisine, appels "
-                "d'offres compris.",
-                "Martine Lefeuvre",
-                "directrice des systèmes d'information d'une collectivité membre",
-            ),
-            heading("Gouvernance"),
-            paragraph(
-                "<p>L'association est administrée par un conseil composé d'élus et "
-                "de représentants des collectivités membres, renouvelé par moitié "
-                "chaque année lors de l'assemblée générale. Les cotisations sont "
-                "calculées selon la population de la collectivité.</p>"
-            ),
-            callout(
-                "Adhérer au réseau",
-                "<p>Toute collectivité territoriale ou groupement de collectivités "
-                "peut adhérer. Écrivez-nous à "
-                '<a href="mailto:adhesion@reseau-retex.example">'
-                "adhesion@reseau-retex.example</a>.</p>",
-            ),
-        ),
-    },
-    {
-        "slug": "mentions-legales",
-        "title": "Mentions légales",
-        "lead": (
-            "Informations sur l'éditeur du site, son directeur de la publication "
-            "et son hébergement."
-        ),
-        "body": (
-            heading("Éditeur"),
-            paragraph(
-                "<p>Réseau Retex, association régie par la loi du 1er juillet "
-                "1901.<br>8 rue de l'Innovation publique, 86000 Poitiers.<br>"
-                "Courriel : contact@reseau-retex.example</p>"
-            ),
-            heading("Directeur de la publication"),
-            paragraph("<p>Bernard Castagné, président de l'association.</p>"),
-            heading("Hébergement"),
-            paragraph(
-                "<p>Le site est hébergé en France par un prestataire retenu après "
-                "mise en concurrence. Ses coordonnées sont communiquées sur "
-                "simple demande.</p>"
-            ),
-            heading("Propriété intellectuelle"),
-            paragraph(
-                "<p>Sauf mention contraire, les contenus rédigés par le réseau sont "
-                "publiés sous licence ouverte Etalab 2.0 : vous pouvez les "
-                "réutiliser librement en citant leur source. Les retours "
-                "d'expérience restent la propriété des collectivités qui les ont "
-                "partagés.</p>"
-            ),
-        ),
-    },
-    {
-        "slug": "accessibilite",
-        "title": "Accessibilité",
-        "lead": (
-            "Déclaration d'accessibilité du site du Réseau Retex : le site est "
-            "partiellement conforme au référentiel général d'amélioration de "
-            "l'accessibilité (RGAA)."
-        ),
-        "body": (
-            paragraph(
-                "<p>Le Réseau Retex s'engage à rendre son site internet accessible "
-                "conformément à l'article 47 de la loi n° 2005-102 du 11 février "
-                "2005.</p>"
-            ),
-            heading("État de conformité"),
-            paragraph(
-                "<p>Le site du Réseau Retex est <b>partiellement conforme</b> avec "
-                "le RGAA version 4.1.2, en raison des non-conformités énumérées "
-                "ci-dessous.</p>"
-            ),
-            heading("Résultats des tests"),
-            paragraph(
-                "<p>L'audit interne réalisé sur un échantillon de quinze pages "
-                "révèle que 78 % des critères du RGAA sont respectés.</p>"
-            ),
-            heading("Contenus non accessibles"),
-            paragraph(
-                "<ul><li>certains documents PDF anciens ne sont pas balisés ;</li>"
-                "<li>les vidéos des webinaires passés n'ont pas toutes de "
-                "sous-titres ;</li><li>quelques contrastes de couleurs sont "
-                "insuffisants sur les étiquettes.</li></ul>"
-            ),
-            callout(
-                "Retour d'information et contact",
-                "<p>Si vous n'arrivez pas à accéder à un contenu, écrivez à "
-                '<a href="mailto:accessibilite@reseau-retex.example">'
-                "accessibilite@reseau-retex.example</a> : nous vous le ferons "
-                "parvenir sous une forme accessible.</p>",
-            ),
-            heading("Voies de recours"),
-            paragraph(
-                "<p>Si vous nous avez signalé un défaut d'accessibilité sans "
-                "obtenir de réponse satisfaisante, vous pouvez saisir le Défenseur "
-                "des droits, par son formulaire en ligne ou par courrier "
-                "(Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX "
-                "07).</p>"
-            ),
-        ),
-    },
-    {
-        "slug": "donnees-personnelles",
-        "title": "Données personnelles",
-        "lead": (
-            "Quelles données le Réseau Retex collecte, pourquoi, combien de temps "
-            "il les garde et comment exercer vos droits."
-        ),
-        "body": (
-            heading("Données collectées"),
-            paragraph(
-                "<p>Le réseau ne collecte que les données nécessaires à son "
-                "activité : nom, adresse électronique, collectivité et fonction des "
-                "personnes qui créent un compte ou s'inscrivent à un "
-                "événement.</p>"
-            ),
-            heading("Finalités et base légale"),
-            paragraph(
-                "<p>Ces données servent à gérer les comptes des membres, les "
-                "inscriptions aux événements et l'envoi de la lettre "
-                "d'information. Elles ne sont ni vendues ni cédées.</p>"
-            ),
-            heading("Durée de conservation"),
-            paragraph(
-                "<p>Les données d'un compte sont supprimées trois ans après la "
-                "dernière connexion ; celles d'une inscription à un événement, un "
-                "an après celui-ci.</p>"
-            ),
-            heading("Cookies"),
-            paragraph(
-                "<p>Le site n'utilise que les cookies strictement nécessaires à "
-                "son fonctionnement (session et protection des formulaires). "
-                "Aucun cookie de mesure d'audience ni de publicité n'est "
-                "déposé.</p>"
-            ),
-            callout(
-                "Exercer vos droits",
-                "<p>Vous pouvez accéder à vos données, les rectifier ou en demander "
-                "l'effacement auprès de notre délégué à la protection des données : "
-                '<a href="mailto:dpo@reseau-retex.example">'
-                "dpo@reseau-retex.example</a>. Vous pouvez aussi adresser une "
-                "réclamation à la CNIL.</p>",
-            ),
-        ),
-    },
-)
-
-# --- Site settings -----------------------------------------------------------------
-
-SITE_SETTINGS = {
-    "association_name": "Réseau Retex",
-    "footer_text": (
-        "<p>Le réseau des collectivités territoriales qui partagent leur "
-        "expérience de la transition numérique.</p>"
-    ),
-    "contact_email": "contact@reseau-retex.example",
-    "contact_phone": "01 99 00 12 34",
-    "postal_address": "Réseau Retex\n8 rue de l'Innovation publique\n86000 Poitiers",
-}
-
-# (label, slug of a standard page under the home page)
-FOOTER_LINKS = (
-    ("À propos", "a-propos"),
-    ("Mentions légales", "mentions-legales"),
-    ("Accessibilité : partiellement conforme", "accessibilite"),
-    ("Données personnelles", "donnees-personnelles"),
-)
+def load_site():
+    return load_demo_data("site", SITE_SCHEMA)
 
 
 # --- Logic -------------------------------------------------------------------------
@@ -485,24 +370,29 @@ def get_home():
     return home
 
 
-def seed_home(home, stats):
-    if apply_fields(home, HOME):
+def seed_home(home, site, stats):
+    if apply_fields(home, site["home"]):
         publish(home)
         stats.count(HomePage, "updated")
     else:
         stats.count(HomePage, "unchanged")
 
 
-def seed_indexes(home, stats):
+def seed_indexes(home, site, stats):
     """Return the index pages by model, creating any an editor has deleted."""
     indexes = {}
-    for model, title, slug, intro in INDEX_PAGES:
+    for data in site["indexes"]:
+        try:
+            model = apps.get_model(data["model"])
+        except (LookupError, ValueError):
+            raise DemoDataError(
+                f"site indexes: no page model {data['model']!r}."
+            ) from None
         page = model.objects.first()  # max_count = 1, always under the home page.
         if page is None:
-            page = upsert_page(
-                home, model, slug, {"title": title, "intro": intro}, stats
-            )
-        elif apply_fields(page, {"intro": intro}) or not page.live:
+            values = {"title": data["title"], "intro": data["intro"]}
+            page = upsert_page(home, model, data["slug"], values, stats)
+        elif apply_fields(page, {"intro": data["intro"]}) or not page.live:
             publish(page)
             stats.count(model, "updated")
         else:
@@ -511,9 +401,9 @@ def seed_indexes(home, stats):
     return indexes
 
 
-def seed_standard_pages(home, stats):
+def seed_standard_pages(home, site, stats):
     pages = {}
-    for data in STANDARD_PAGES:
+    for data in site["pages"]:
         values = {"title": data["title"], "lead": data["lead"], "body": data["body"]}
         pages[data["slug"]] = upsert_page(
             home, StandardPage, data["slug"], values, stats
@@ -521,17 +411,21 @@ def seed_standard_pages(home, stats):
     return pages
 
 
-def seed_site_settings(standard_pages):
+def seed_site_settings(site, standard_pages):
     """Fill the footer settings; return whether they changed."""
     site_settings = SiteSettings.load()
     links = [
         {
             "type": "link",
-            "value": {"label": label, "page": standard_pages[slug].pk, "url": ""},
+            "value": {
+                "label": link["label"],
+                "page": resolve_one(standard_pages, link["page"], "standard page").pk,
+                "url": "",
+            },
         }
-        for label, slug in FOOTER_LINKS
+        for link in site["footer_links"]
     ]
-    if not apply_fields(site_settings, {**SITE_SETTINGS, "footer_links": links}):
+    if not apply_fields(site_settings, {**site["settings"], "footer_links": links}):
         return False
     site_settings.full_clean()
     site_settings.save()

@@ -1,8 +1,10 @@
 """`python manage.py seed_demo`: French demo content for the whole site.
 
-Idempotent (see `retex/demo.py`): each app keeps its own demo data in its
-`demo.py`, and this command runs them in one transaction. It also creates demo
-people (`members/demo.py`), with a shared demo password only when DEBUG is on.
+Idempotent (see `retex/demo.py`): the content is data, in `retex/demo_data/*.yaml`
+(format in the README there); each app's `demo.py` turns its records into pages
+and rows, and this command runs them in one transaction, so a malformed data file
+writes nothing. It also creates demo people (`members/demo.py`), with a shared
+demo password only when DEBUG is on.
 """
 
 from django.core.management.base import BaseCommand
@@ -17,6 +19,7 @@ from members.models import MemberIndexPage
 from retex.demo import (
     Stats,
     get_home,
+    load_site,
     seed_home,
     seed_indexes,
     seed_site_settings,
@@ -36,10 +39,11 @@ class Command(BaseCommand):
         people_stats = Stats()
         with transaction.atomic():
             home = get_home()
-            seed_home(home, stats)
-            indexes = seed_indexes(home, stats)
-            standard_pages = seed_standard_pages(home, stats)
-            settings_changed = seed_site_settings(standard_pages)
+            site = load_site()
+            seed_home(home, site, stats)
+            indexes = seed_indexes(home, site, stats)
+            standard_pages = seed_standard_pages(home, site, stats)
+            settings_changed = seed_site_settings(site, standard_pages)
             # Knowledge pages link to collectivities: seed these first.
             seed_collectivities(indexes[MemberIndexPage], stats)
             demo_login = seed_people(people_stats)
