@@ -34,10 +34,13 @@ def run_wrk(
     seconds: float,
     timeout: float = 10.0,
     session: str | None = None,
+    rate: float | None = None,
 ) -> dict:
     """Drive `paths` (cycled) at `connections` concurrent connections, as an
-    anonymous visitor or with the session cookie `session`."""
+    anonymous visitor or with the session cookie `session`; as fast as they are
+    answered, or `rate` requests a second on a fixed schedule."""
     threads = max(1, min(connections, 2))
+    pacing = [f"rate={rate / threads:g}"] if rate else []
     command = [
         wrk_path(),
         f"-t{threads}",
@@ -53,6 +56,7 @@ def run_wrk(
         str(LUA),
         base_url,
         "--",
+        *pacing,
         *paths,
     ]
     output = run_command(command, capture=True)
@@ -67,6 +71,7 @@ def run_wrk(
     latency = data["latency_us"]
     return {
         "connections": connections,
+        "rate_goal": rate,
         "requests": data["requests"],
         "rps": round(data["requests"] / seconds_run, 1) if seconds_run else 0.0,
         "p50_ms": round(latency["p50"] / 1000, 2),

@@ -15,10 +15,15 @@ Steps:
   a verified address, each with a session created directly in the session store.
 - `rush-check --event ID`: who got a seat, who waits, and in which order.
 - `member-session`: a session of a member of the network, for logged-in pages.
+- `mixed-prepare --seconds S --rate R`: four trainings, the people who will
+  register or cancel, an editor and the page they will publish again.
+- `mixed-write --plan FILE --seconds S --rate R`: the writer of the mixed run
+  (registrations, cancellations, publications), each write timed.
 """
 
 import argparse
 import json
+import math
 import os
 import secrets
 import sys
@@ -183,10 +188,53 @@ def step_targets(args) -> dict:
             {"name": name, "label": label, "paths": paths}
             for name, label, paths in targets
         ],
+        "mixed": _mixed_reads(),
         "meta": {
             "database_version": _database_version(),
             "middleware": list(settings.MIDDLEWARE),
         },
+    }
+
+
+# How many distinct pages the mixed run's readers spread over: with a handful
+# of URLs read hundreds of times a second, even a cache emptied on every write
+# would look warm; readers of a real site read many pages.
+MIXED_KNOWLEDGE_PAGES = 100
+MIXED_PROFILES = 20
+MIXED_EVENTS = 20
+
+
+def _spread(queryset, count: int) -> list[str]:
+    """The URLs of `count` pages of `queryset` spread evenly over its rows."""
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    step = max(1, len(pks) // count)
+    chosen = pks[::step][:count]
+    pages = {page.pk: page for page in queryset.model.objects.filter(pk__in=chosen)}
+    return [pages[pk].url for pk in chosen]
+
+
+def _mixed_reads() -> dict:
+    """The pages the mixed run's readers read, beyond the measured URL sets."""
+    from django.utils import timezone
+
+    from events.models import EventPage
+    from knowledge.models import KnowledgePage
+    from members.models import CollectivityPage
+    from retex.visibility import pages_visible_to
+
+    return {
+        "knowledge": _spread(
+            pages_visible_to(KnowledgePage.objects.all()), MIXED_KNOWLEDGE_PAGES
+        ),
+        "profiles": _spread(
+            pages_visible_to(CollectivityPage.objects.all()), MIXED_PROFILES
+        ),
+        "events": _spread(
+            pages_visible_to(EventPage.objects.all()).filter(
+                start__gt=timezone.now(), members_only=False
+            ),
+            MIXED_EVENTS,
+        ),
     }
 
 
@@ -330,7 +378,9 @@ def step_rush_prepare(args) -> dict:
 
 def step_member_session(args) -> dict:
     """A session for a member of the network (approved, active collectivity):
-    logged-in pages skip the anonymous page cache, so they show rendering cost."""
+    members share the signed-in page cache (`retex.page_cache`): on the server
+    with the page cache on their pages are cache hits after the first request;
+    on the cold server (PAGE_CACHE_SECONDS=0) they are rendered each time."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -383,6 +433,195 @@ def step_rush_check(args) -> dict:
     }
 
 
+# --- Mixed run: writes while others read -------------------------------------------
+
+MIXED_EMAIL_DOMAIN = "mixed.bench.retex.localhost"
+# The writes of the mixed run, in turn: each register or cancel changes the
+# seats of one event (registrations only on some events, cancellations only on
+# others, so that the seats of each event only ever move one way and a stale
+# page can never show a value that happens to be true again).
+MIXED_CYCLE = ("register", "cancel", "register", "cancel", "publish")
+MIXED_CAPACITY = 500  # Under 1,000: no thousands separator in the page.
+
+
+def _verified_people(prefix: str, count: int, domain: str) -> list:
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    from members.models import User
+
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        User(
+            email=f"{prefix}.{n}@{domain}",
+            first_name="Personne",
+            last_name=f"{prefix} {n}",
+            password=password,
+        )
+        for n in range(count)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in users
+    )
+    return users
+
+
+def _mixed_writes_of(kind: str, args) -> int:
+    total = math.ceil(args.seconds * args.rate) + 1
+    return math.ceil(total * MIXED_CYCLE.count(kind) / len(MIXED_CYCLE))
+
+
+def step_mixed_prepare(args) -> dict:
+    """Four trainings published the way an editor would (two where people will
+    register, two where registered people will cancel), the people, an editor
+    and the knowledge page they will publish again."""
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import EventIndexPage, EventKind, EventPage, EventSession
+    from events.registration import registration_create
+    from knowledge.models import ArticlePage
+    from members.models import User
+    from retex.visibility import pages_visible_to
+
+    stamp = int(time.time())
+    editor = User.objects.create_user(
+        email=f"editrice.{stamp}@{MIXED_EMAIL_DOMAIN}",
+        first_name="Éditrice",
+        last_name="Banc",
+        is_staff=True,
+        is_superuser=True,
+    )
+    index = EventIndexPage.objects.get()
+    start = timezone.localtime() + datetime.timedelta(days=45)
+    start = start.replace(hour=14, minute=0, second=0, microsecond=0)
+    events = []
+    for n, role in enumerate(("register", "cancel", "register", "cancel")):
+        event = EventPage(
+            title=f"Formation : ouvrir les données de sa commune ({stamp}-{n})",
+            slug=f"formation-donnees-ouvertes-mixte-{stamp}-{n}",
+            kind=EventKind.TRAINING,
+            lead="Publier ses données sans y passer ses soirées.",
+            start=start,
+            end=start + datetime.timedelta(hours=3),
+            city="Rennes",
+            postcode="35000",
+            region="53",
+            capacity=MIXED_CAPACITY,
+            waitlist_enabled=True,
+            sessions=[
+                EventSession(start=start, end=start + datetime.timedelta(hours=3))
+            ],
+        )
+        index.add_child(instance=event)
+        event.save_revision(user=editor).publish(user=editor)
+        events.append({"id": event.pk, "path": event.url, "role": role})
+    registering = _verified_people(
+        f"mixte.{stamp}.r", _mixed_writes_of("register", args), MIXED_EMAIL_DOMAIN
+    )
+    cancel_events = [e for e in events if e["role"] == "cancel"]
+    per_event = math.ceil(_mixed_writes_of("cancel", args) / len(cancel_events)) + 1
+    registered = _verified_people(
+        f"mixte.{stamp}.c", per_event * len(cancel_events), MIXED_EMAIL_DOMAIN
+    )
+    cancellable = {}
+    for number, event in enumerate(cancel_events):
+        people = registered[number * per_event : (number + 1) * per_event]
+        cancellable[str(event["id"])] = [
+            registration_create(event_id=event["id"], user=user)[0].pk
+            for user in people
+        ]
+    page = pages_visible_to(ArticlePage.objects.all()).order_by("-pk").first()
+    return {
+        "events": events,
+        "people": [user.pk for user in registering],
+        "cancellable": cancellable,
+        "editor": editor.pk,
+        "page": page.pk,
+    }
+
+
+def step_mixed_write(args) -> dict:
+    """The writer of the mixed run: once told to go (a line on standard input),
+    about `--rate` writes a second for `--seconds`, through the site's own
+    functions, in the order of MIXED_CYCLE: a person registers, a registered
+    person cancels, an editor publishes a new revision of a knowledge page.
+    Each write is recorded with the wall-clock time before it started and after
+    its transaction committed, and the seats left after it."""
+    from events.models import EventPage, Registration
+    from events.registration import (
+        registration_cancel,
+        registration_create,
+        seats_left,
+    )
+    from knowledge.models import ArticlePage
+    from members.models import User
+
+    with open(args.plan, encoding="utf-8") as handle:
+        plan = json.load(handle)
+    editor = User.objects.get(pk=plan["editor"])
+    people = list(User.objects.filter(pk__in=plan["people"]).order_by("pk"))
+    cancellable = {event: list(ids) for event, ids in plan["cancellable"].items()}
+    by_role = {
+        role: [e["id"] for e in plan["events"] if e["role"] == role]
+        for role in ("register", "cancel")
+    }
+
+    def seats(event_id):
+        return seats_left(EventPage.objects.get(pk=event_id))
+
+    initial = {str(e["id"]): seats(e["id"]) for e in plan["events"]}
+    page = ArticlePage.objects.get(pk=plan["page"])
+    title = page.title
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+    sys.stdin.readline()
+
+    writes = []
+    started = time.time()
+    turns = {"register": 0, "cancel": 0, "publish": 0}
+    number = 0
+    while time.time() - started < args.seconds:
+        due = started + number / args.rate
+        if due > time.time():
+            time.sleep(due - time.time())
+        kind = MIXED_CYCLE[number % len(MIXED_CYCLE)]
+        turn = turns[kind]
+        turns[kind] += 1
+        number += 1
+        write = {"kind": kind, "event": None, "seats": None, "error": None}
+        write["before"] = time.time()
+        try:
+            if kind == "register":
+                event_id = by_role["register"][turn % len(by_role["register"])]
+                registration_create(event_id=event_id, user=people[turn])
+            elif kind == "cancel":
+                event_id = by_role["cancel"][turn % len(by_role["cancel"])]
+                registration_id = cancellable[str(event_id)].pop()
+                person = Registration.objects.get(pk=registration_id).user
+                registration_cancel(registration_id=registration_id, by=person)
+            else:
+                event_id = None
+                revision = page.get_latest_revision_as_object()
+                revision.title = f"{title} (mise à jour {turn + 1})"
+                revision.save_revision(user=editor).publish(user=editor)
+            write["after"] = time.time()
+            write["event"] = event_id
+            if event_id is not None:
+                write["seats"] = seats(event_id)
+        except Exception as error:  # Reported: a failed write fails the run.
+            write["after"] = time.time()
+            write["error"] = f"{kind}: {error!r}"
+        writes.append(write)
+    return {
+        "initial": initial,
+        "writes": writes,
+        "seconds": round(time.time() - started, 2),
+    }
+
+
 STEPS = {
     "generate": step_generate,
     "targets": step_targets,
@@ -390,6 +629,8 @@ STEPS = {
     "rush-prepare": step_rush_prepare,
     "rush-check": step_rush_check,
     "member-session": step_member_session,
+    "mixed-prepare": step_mixed_prepare,
+    "mixed-write": step_mixed_write,
 }
 
 
@@ -404,6 +645,9 @@ def main(argv=None) -> None:
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--seats", type=int, default=50)
     parser.add_argument("--event", type=int)
+    parser.add_argument("--plan")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--rate", type=float, default=2.0)
     args = parser.parse_args(argv)
     _setup()
     _emit(STEPS[args.step](args))

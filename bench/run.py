@@ -8,11 +8,22 @@
    corpus, the index again (timed: indexing at scale), and the queries again, to
    see whether they grow with the corpus.
 3. `collectstatic`, then gunicorn with the production settings (DEBUG=0, static
-   files by WhiteNoise, Redis cache when available), 2 * cores + 1 workers.
+   files by WhiteNoise, Redis cache when available, so the page cache on),
+   2 * cores + 1 workers.
 4. For each URL set: a warm-up, then wrk at concurrency 1, 8 and 32; then the
-   HTML pages as a logged-in member (no page cache) at concurrency 8.
-5. The registration rush: 500 people, one 50-seat training, at once.
-6. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`.
+   HTML pages as a logged-in member at concurrency 8. After the warm-up these
+   are page cache hits (anonymous and signed-in copies): the report gives the
+   share of `X-Cache: HIT` next to each figure.
+5. The mixed run: readers at concurrency 8 across the page sets while a writer
+   registers people, cancels registrations and publishes a page (about 2 writes
+   a second): hit rate, p95 and errors per page set, and how old the seats shown
+   on the event pages were.
+6. The registration rush: 500 people, one 50-seat training, at once.
+7. A second gunicorn with the page cache and the search answer cache off
+   (`PAGE_CACHE_SECONDS=0`, `SEARCH_CACHE_SECONDS=0`): every URL set, agenda.ics
+   included, at concurrency 1 and 8, anonymous and as a member: the « cold »
+   figures, each page rendered on every request.
+8. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`.
 
 See docs/benchmark.md for how to read the report.
 """
@@ -20,10 +31,14 @@ See docs/benchmark.md for how to read the report.
 import argparse
 import json
 import os
+import re
 import secrets
 import socket
+import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,6 +50,9 @@ from bench.server import Server, worker_count
 
 OUT = ROOT / "var" / "bench"
 CONCURRENCY = (1, 8, 32)
+# On the server with the page cache off: the cost of one request, and the
+# reference load the targets are judged at.
+COLD_CONCURRENCY = (1, 8)
 BENCH_DATABASE = "retex_bench"
 
 
@@ -70,8 +88,27 @@ def parse_args(argv=None):
     parser.add_argument(
         "--no-redis", action="store_true", help="in-process cache even if Redis answers"
     )
+    parser.add_argument(
+        "--mixed-seconds",
+        type=float,
+        help="length of the mixed run (default 30, quick 8)",
+    )
+    parser.add_argument(
+        "--write-rate",
+        type=float,
+        default=2.0,
+        help="writes per second during the mixed run",
+    )
+    parser.add_argument(
+        "--read-rate",
+        type=float,
+        default=100.0,
+        help="requests per second of the mixed run's readers, on a fixed "
+        "schedule (0: as fast as they are answered)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
+    args.mixed_seconds = args.mixed_seconds or (8.0 if args.quick else 30.0)
     args.duration = args.duration or (1.0 if args.quick else 5.0)
     args.warmup = args.warmup or (1.0 if args.quick else 2.0)
     args.rush_people = args.rush_people or (100 if args.quick else 500)
@@ -255,19 +292,51 @@ def main(argv=None) -> None:
     server = Server(
         server_env, port=port, workers=args.workers, log=OUT / "gunicorn.log"
     )
-    say(f"gunicorn: {args.workers} workers on {server.base_url}")
+    say(f"gunicorn: {args.workers} workers on {server.base_url}, page cache on")
+    base = targets["targets"]
+    member = phase(env, "member-session")
+    measured = []
+    loads, memory = {}, {}
     server.start()
     try:
-        checks = check_targets(server, targets["targets"])
-        loads, memory = load_all(server, targets["targets"], args)
-        member = phase(env, "member-session")
-        load_logged_in(
-            server, targets["targets"], args, member["session"], loads, memory
-        )
+        checks = check_targets(server, base)
+        measured += load_all(server, base, args, loads, memory)
+        measured += load_logged_in(server, base, args, member["session"], loads, memory)
+        mixed = run_mixed(server, env, args, base, targets.get("mixed", {}))
         rush_result = run_rush(server, env, args)
         memory["end"] = server.worker_memory()
     finally:
         server.stop()
+
+    # The same pages again, rendered on every request: a second server with the
+    # page cache (and the search answer cache) off.
+    cold_server = Server(
+        {**server_env, "PAGE_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"},
+        port=port,
+        workers=args.workers,
+        log=OUT / "gunicorn-cold.log",
+    )
+    say(f"gunicorn: {args.workers} workers on {server.base_url}, page cache off")
+    cold_server.start()
+    try:
+        cold = [
+            {
+                **t,
+                "name": f"{t['name']}{reporting.COLD}",
+                "label": f"{t['label']}, cold",
+            }
+            for t in base
+            if t["name"] not in reporting.UNCACHED or t["name"] == "search"
+        ]
+        check_targets(cold_server, cold)
+        measured += load_all(
+            cold_server, cold, args, loads, memory, concurrency=COLD_CONCURRENCY
+        )
+        measured += load_logged_in(
+            cold_server, cold, args, member["session"], loads, memory
+        )
+    finally:
+        cold_server.stop()
 
     timings["total"] = round(time.monotonic() - started, 1)
     result = reporting.build(
@@ -276,7 +345,7 @@ def main(argv=None) -> None:
         env=env,
         redis=bool(redis_url),
         corpus={"small": small, "full": rest},
-        targets=targets["targets"],
+        targets=measured,
         checks=checks,
         loads=loads,
         memory=memory,
@@ -285,6 +354,7 @@ def main(argv=None) -> None:
             "full": queries_full["pages"],
         },
         rush=rush_result,
+        mixed=mixed,
         timings=timings,
         meta_extra={**targets["meta"], "load_average_at_start": load_at_start},
     )
@@ -306,36 +376,48 @@ def check_targets(server: Server, targets: list[dict]) -> dict:
     return checks
 
 
-def load_all(server: Server, targets: list[dict], args) -> tuple[dict, dict]:
-    """wrk on every URL set. The static file, the baseline, is measured first and
-    again last: the machine may be busier at one time than at the other."""
-    loads, memory = {}, {}
+def load_all(
+    server: Server, targets: list[dict], args, loads, memory, *, concurrency=None
+) -> list[dict]:
+    """wrk on every URL set; returns the sets measured, in order. The static
+    file, the baseline, is measured first and again last: the machine may be
+    busier at one time than at the other."""
     static = [t for t in targets if t["name"] == "static"]
     again = [
         {**t, "name": "static-end", "label": "Static file (baseline, again)"}
         for t in static
     ]
-    targets[:] = static + [t for t in targets if t["name"] != "static"] + again
-    for target in targets:
+    ordered = static + [t for t in targets if t["name"] != "static"] + again
+    for target in ordered:
         say(f"wrk: {target['label']} ({', '.join(target['paths'][:2])}…)")
         run_wrk(server.base_url, target["paths"], connections=8, seconds=args.warmup)
         loads[target["name"]] = [
             run_wrk(
                 server.base_url, target["paths"], connections=c, seconds=args.duration
             )
-            for c in CONCURRENCY
+            for c in concurrency or CONCURRENCY
         ]
         memory[target["name"]] = server.worker_memory()
-    return loads, memory
+    return ordered
 
 
-def load_logged_in(server, targets, args, session, loads, memory) -> None:
-    """The HTML pages again, as a logged-in member at concurrency 8: the page
-    cache never answers logged-in people, so this is what rendering costs."""
-    for target in [t for t in targets if t["name"] in reporting.HTML_PAGES]:
-        name = f"{target['name']}{reporting.LOGGED_IN}"
-        targets.append({**target, "name": name, "label": f"{target['label']}, member"})
-        say(f"wrk, logged in: {target['label']}")
+def load_logged_in(server, targets, args, session, loads, memory) -> list[dict]:
+    """The HTML pages again, as a logged-in member at concurrency 8. Members
+    share the signed-in page cache: with the page cache on, these are cache
+    hits after the first request of each page (the event page is its stored
+    shell with the registration panel rendered for the person); on the cold
+    server they are rendered on every request. The report tells which."""
+    measured = []
+    for target in targets:
+        if reporting.base_name(target["name"]) not in reporting.HTML_PAGES:
+            continue
+        cold = target["name"].endswith(reporting.COLD)
+        name = reporting.base_name(target["name"]) + reporting.LOGGED_IN
+        name += reporting.COLD if cold else ""
+        label = target["label"].removesuffix(", cold") + ", member"
+        label += ", cold" if cold else ""
+        measured.append({**target, "name": name, "label": label})
+        say(f"wrk, logged in: {label}")
         run_wrk(
             server.base_url, target["paths"], connections=8, seconds=1, session=session
         )
@@ -349,6 +431,172 @@ def load_logged_in(server, targets, args, session, loads, memory) -> None:
             )
         ]
         memory[name] = server.worker_memory()
+    return measured
+
+
+# The readers of the mixed run: wrk connections and share of the read rate per
+# page set, 7 connections in all, and the seat sampler, one more reader: 8
+# concurrent readers. Each set: the URL sets measured before, and the many
+# pages chosen by the targets step (`bench.phases._mixed_reads`): readers of a
+# real site read many pages.
+MIXED_READERS = {
+    "knowledge": (
+        "Knowledge pages",
+        ("home", "listing", "listing-p100", "listing-filtered", "interview"),
+        "knowledge",
+        3,
+        0.5,
+    ),
+    "members": (
+        "Directory and profiles",
+        ("directory", "profile"),
+        "profiles",
+        1,
+        0.15,
+    ),
+    "agenda": ("Agenda", ("agenda",), None, 1, 0.1),
+    "ics": ("agenda.ics", ("ics",), None, 1, 0.05),
+    "events": ("Event pages", ("event",), "events", 1, 0.2),
+}
+# Readings of the written events' pages per second, for their seats.
+SAMPLES_PER_SECOND = 10
+SEATS = re.compile(r"(\d+)\s+places?\s+restantes?|(Complet\.)")
+
+
+def seats_shown(html: str) -> int | None:
+    """The seats left an event page shows in its registration panel."""
+    found = SEATS.search(html)
+    if found is None:
+        return None
+    return 0 if found.group(2) else int(found.group(1))
+
+
+def run_mixed(
+    server: Server, env: dict, args, targets: list[dict], reads: dict
+) -> dict:
+    """Readers at concurrency 8 across the page sets while a writer process
+    registers people, cancels registrations and publishes a page, about
+    `--write-rate` times a second; a sampler reads the written events' pages
+    and records the seats they show, to compare with the writes."""
+    seconds, rate = args.mixed_seconds, args.write_rate
+    say(
+        f"mixed run: {seconds:g} s of reads ({args.read_rate:g}/s) while writing "
+        f"{rate:g} times a second"
+    )
+    common = ["--seconds", str(seconds), "--rate", str(rate)]
+    plan = phase(env, "mixed-prepare", *common)
+    plan_file = OUT / "mixed-plan.json"
+    plan_file.write_text(json.dumps(plan))
+    events = plan["events"]
+    paths = {t["name"]: t["paths"] for t in targets}
+    sets = {}
+    for name, (label, names, more, connections, share) in MIXED_READERS.items():
+        chosen = [p for n in names for p in paths[n]] + reads.get(more, [])
+        if name == "events":
+            # The pages being written to, and other events' pages.
+            chosen = [e["path"] for e in events] + chosen
+        chosen = list(dict.fromkeys(chosen))
+        sets[name] = {
+            "label": label,
+            "paths": chosen,
+            "connections": connections,
+            "rate": share * args.read_rate if args.read_rate else None,
+        }
+    # Every page answers 200, and is now in the cache, as on a site in use.
+    check_targets(server, [{"name": n, "paths": s["paths"]} for n, s in sets.items()])
+    every = [p for s in sets.values() for p in s["paths"]]
+    run_wrk(server.base_url, every, connections=8, seconds=args.warmup)
+
+    writer = subprocess.Popen(  # noqa: S603 (fixed argument list)
+        [
+            *(sys.executable, "-m", "bench.phases", "mixed-write"),
+            *("--plan", str(plan_file), *common),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in writer.stdout:
+            if line.strip() == "READY":
+                break
+        else:
+            raise SystemExit("mixed run: the writer stopped before it was ready")
+        writing = threading.Event()
+        writing.set()
+        with ThreadPoolExecutor(max_workers=len(sets) + 1) as pool:
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            readers = {
+                name: pool.submit(
+                    run_wrk,
+                    server.base_url,
+                    read["paths"],
+                    connections=read["connections"],
+                    seconds=seconds,
+                    rate=read["rate"],
+                )
+                for name, read in sets.items()
+            }
+            sampler = pool.submit(sample_seats, server, events, writing)
+            try:
+                results = {name: future.result() for name, future in readers.items()}
+                output, _errors = writer.communicate(timeout=seconds + 120)
+            finally:
+                writing.clear()
+            samples = sampler.result()
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    if writer.returncode != 0:
+        raise SystemExit(f"mixed run: the writer failed ({writer.returncode})")
+    written = json.loads(output.strip().splitlines()[-1])
+    return {
+        "seconds": written["seconds"],
+        "write_rate_goal": rate,
+        "read_rate_goal": args.read_rate,
+        "events": events,
+        "sets": {
+            name: {"label": read["label"], "paths": read["paths"], "run": results[name]}
+            for name, read in sets.items()
+        },
+        "initial": written["initial"],
+        "writes": written["writes"],
+        "samples": samples,
+    }
+
+
+def sample_seats(server: Server, events: list[dict], writing) -> list[dict]:
+    """Read the written events' pages one after the other, as an anonymous
+    visitor, while `writing` is set: the seats each showed, and when."""
+    samples = []
+    turn = 0
+    started = time.monotonic()
+    while writing.is_set():
+        due = started + turn / SAMPLES_PER_SECOND
+        if due > time.monotonic():
+            time.sleep(due - time.monotonic())
+        event = events[turn % len(events)]
+        turn += 1
+        sent = time.time()
+        status, headers, body = server.get(event["path"])
+        received = time.time()
+        samples.append(
+            {
+                "event": event["id"],
+                "sent": sent,
+                "received": received,
+                "status": status,
+                "cache": headers.get("X-Cache", ""),
+                "seats": seats_shown(body.decode("utf-8", "replace"))
+                if status == 200
+                else None,
+            }
+        )
+    return samples
 
 
 def run_rush(server: Server, env: dict, args) -> dict:

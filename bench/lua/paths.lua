@@ -3,8 +3,27 @@
 -- as one JSON line that starts with BENCH_JSON for bench/load.py to read.
 --
 --   wrk -t2 -c8 -d5s -s bench/lua/paths.lua http://127.0.0.1:8765 -- /a/ /b/?q=x
+--
+-- With a first argument `rate=N`, each thread sends N requests a second on a
+-- fixed schedule (whichever of its connections is free), instead of as fast as
+-- its connections are answered: then fast answers (cache hits) do not crowd
+-- out slow ones (misses) in the counts, and the share of hits is the share a
+-- site receiving that many requests a second would see. LuaJIT's ffi gives
+-- the clock.
 
 local threads = {}
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clk_id, bench_timespec *tp);
+]]
+local timespec = ffi.new("bench_timespec")
+local CLOCK_MONOTONIC = 1
+
+local function now_ms()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, timespec)
+  return tonumber(timespec.tv_sec) * 1000 + tonumber(timespec.tv_nsec) / 1e6
+end
 
 function setup(thread)
   table.insert(threads, thread)
@@ -12,8 +31,14 @@ end
 
 function init(args)
   paths = {}
-  for i, path in ipairs(args) do
-    paths[i] = path
+  interval = nil
+  for _, arg in ipairs(args) do
+    local rate = string.match(arg, "^rate=([%d.]+)$")
+    if rate then
+      interval = 1000 / tonumber(rate)
+    else
+      paths[#paths + 1] = arg
+    end
   end
   if #paths == 0 then
     paths[1] = "/"
@@ -22,6 +47,23 @@ function init(args)
   index = math.random(#paths)
   hits = 0
   misses = 0
+end
+
+function delay()
+  if interval == nil then
+    return 0
+  end
+  local now = now_ms()
+  -- Behind schedule (every connection busy): catch up, but by one second at most.
+  if next_due == nil or next_due < now - 1000 then
+    next_due = now
+  end
+  local wait = next_due - now
+  next_due = next_due + interval
+  if wait < 0 then
+    return 0
+  end
+  return wait
 end
 
 function request()
