@@ -45,7 +45,7 @@ from members.models import (
     User,
 )
 from members.territories import Region
-from retex.demo import CLOCK, STREAM, load_demo_data, resolve, upsert_page
+from retex.demo import CLOCK, Stream, load_demo_data, resolve, upsert_page
 from retex.models import Theme
 
 CONFIRMED = RegistrationStatus.CONFIRMED
@@ -85,7 +85,7 @@ EVENTS_SCHEMA = {
             "city?": str,
             "region?": Region,
             "lead": str,
-            "body": STREAM,
+            "body": Stream(EventPage),
             "speakers?": str,
             "partners?": str,
             "price_info?": str,

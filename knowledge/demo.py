@@ -19,7 +19,7 @@ from knowledge.models import (
 )
 from members.models import CollectivityPage
 from retex.demo import (
-    STREAM,
+    Stream,
     load_demo_data,
     resolve,
     resolve_one,
@@ -36,17 +36,19 @@ COMMON_SCHEMA = {
     "themes": [str],
     "collectivities": [str],
     "lead": str,
-    "body?": STREAM,
 }
 
 ARTICLES_SCHEMA = {
-    "articles": [{**COMMON_SCHEMA, "members_only?": bool}],
+    "articles": [
+        {**COMMON_SCHEMA, "body?": Stream(ArticlePage), "members_only?": bool}
+    ],
 }
 
 INTERVIEWS_SCHEMA = {
     "interviews": [
         {
             **COMMON_SCHEMA,
+            "body?": Stream(InterviewPage),
             "interviewer": str,
             "interviewees": [
                 {
@@ -74,8 +76,27 @@ PRACTICE_FIELDS = {
 }
 
 PRACTICES_SCHEMA = {
-    "practices": [{**COMMON_SCHEMA, "collectivity": str, **PRACTICE_FIELDS}],
+    "practices": [
+        {
+            **COMMON_SCHEMA,
+            "body?": Stream(PracticePage),
+            "collectivity": str,
+            **PRACTICE_FIELDS,
+        }
+    ],
 }
+
+
+def load_articles():
+    return load_demo_data("articles", ARTICLES_SCHEMA)["articles"]
+
+
+def load_interviews():
+    return load_demo_data("interviews", INTERVIEWS_SCHEMA)["interviews"]
+
+
+def load_practices():
+    return load_demo_data("practices", PRACTICES_SCHEMA)["practices"]
 
 
 class Lookup:
@@ -113,7 +134,7 @@ def seed_articles(index, stats, lookup=None):
     """Upsert the articles; return the members-only ones."""
     lookup = lookup or Lookup()
     members_only = []
-    for data in load_demo_data("articles", ARTICLES_SCHEMA)["articles"]:
+    for data in load_articles():
         page = upsert_page(
             index, ArticlePage, data["slug"], common_values(data, lookup), stats
         )
@@ -124,7 +145,7 @@ def seed_articles(index, stats, lookup=None):
 
 def seed_interviews(index, stats, lookup=None):
     lookup = lookup or Lookup()
-    for data in load_demo_data("interviews", INTERVIEWS_SCHEMA)["interviews"]:
+    for data in load_interviews():
         interviewees = [
             {
                 "name": person["name"],
@@ -148,7 +169,7 @@ def seed_interviews(index, stats, lookup=None):
 
 def seed_practices(index, stats, lookup=None):
     lookup = lookup or Lookup()
-    for data in load_demo_data("practices", PRACTICES_SCHEMA)["practices"]:
+    for data in load_practices():
         values = {
             **common_values(data, lookup),
             "collectivity": lookup.collectivity(data["collectivity"]),

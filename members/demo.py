@@ -120,6 +120,10 @@ PASSWORD_FILE_NAME = "demo_users_password"  # noqa: S105 (a file name)
 # --- Collectivities ----------------------------------------------------------------
 
 
+def load_collectivities():
+    return load_demo_data("collectivities", COLLECTIVITIES_SCHEMA)["collectivities"]
+
+
 def load_people():
     return load_demo_data("people", PEOPLE_SCHEMA)
 
@@ -191,9 +195,7 @@ def seed_collectivities(index, stats):
     use_referential = referential_loaded()
     people = load_people()["people"]
     pages = {}
-    for data in load_demo_data("collectivities", COLLECTIVITIES_SCHEMA)[
-        "collectivities"
-    ]:
+    for data in load_collectivities():
         values = collectivity_values(
             data, people=people, themes=themes, use_referential=use_referential
         )

@@ -33,11 +33,11 @@ from pathlib import Path
 import yaml
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.base import CommandError
 from django.db.models import Choices, Model
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.blocks import StreamValue
+from wagtail.blocks import StreamValue, StructBlock
 from wagtail.models import PageViewRestriction
 
 from retex.models import HomePage, SiteSettings, StandardPage
@@ -50,13 +50,47 @@ DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 # value (a key ending in "?" may be left out; any other key is an error); a list of
 # one schema is a list of such values; a type (str, int, bool, date) is checked; a
 # Choices class takes a stored value or a member name and gives the stored value;
-# CLOCK is a "HH:MM" string, given as (hour, minute); STREAM is a StreamField body.
+# CLOCK is a "HH:MM" string, given as (hour, minute); Stream(Model, "body") is a
+# StreamField body, a list of `block_type: value` pairs, validated by the field's
+# own blocks and given as StreamField raw data.
 
 # libyaml's loader when PyYAML was built with it: ten times faster.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CLOCK = "clock"
-STREAM = "stream"
+
+
+@dataclass(frozen=True)
+class Stream:
+    model: type
+    field_name: str = "body"
+
+    def check(self, value, fail):
+        stream_block = self.model._meta.get_field(self.field_name).stream_block
+        if not isinstance(value, list):
+            fail(f"expected a list of blocks, got {_describe(value)}")
+        raw = []
+        for i, block in enumerate(value):
+            if not (isinstance(block, dict) and len(block) == 1):
+                fail(f"block {i}: expected one 'block_type: value' pair, got {block!r}")
+            ((block_type, block_value),) = block.items()
+            child = stream_block.child_blocks.get(block_type)
+            if child is None:
+                known = ", ".join(stream_block.child_blocks)
+                fail(f"block {i}: unknown block type {block_type!r} (known: {known})")
+            if isinstance(child, StructBlock) and isinstance(block_value, dict):
+                unknown = sorted(set(block_value) - set(child.child_blocks))
+                if unknown:
+                    fail(f"block {i} ({block_type}): unknown key {unknown[0]!r}")
+            raw.append({"type": block_type, "value": block_value})
+        try:
+            stream_block.clean(stream_block.to_python(raw))
+        except ValidationError as error:
+            # Wagtail's block errors say which block and which of its fields.
+            json_data = getattr(error, "as_json_data", None)
+            details = json_data() if json_data else error.messages
+            fail(f"invalid blocks: {details}")
+        return raw
 
 
 class DemoDataError(CommandError):
@@ -71,7 +105,7 @@ def _check(value, schema, where):
     """The value, checked against schema and converted; raise DemoDataError."""
 
     def fail(problem):
-        raise DemoDataError(f"{where}: {problem}")
+        raise DemoDataError(f"{where}: {problem}" if where else problem)
 
     if isinstance(schema, dict):
         if not isinstance(value, dict):
@@ -88,7 +122,8 @@ def _check(value, schema, where):
         for key, sub in schema.items():
             name = key.rstrip("?")
             if name in value:
-                checked[name] = _check(value[name], sub, f"{where}.{name}")
+                inner = f"{where}.{name}" if where else name
+                checked[name] = _check(value[name], sub, inner)
         return checked
     if isinstance(schema, list):
         if not isinstance(value, list):
@@ -108,16 +143,8 @@ def _check(value, schema, where):
         if hour > 23 or minute > 59:
             fail(f"no such time: {value!r}")
         return (hour, minute)
-    if schema == STREAM:
-        if not isinstance(value, list):
-            fail(f"expected a list of blocks, got {_describe(value)}")
-        blocks = []
-        for i, block in enumerate(value):
-            if not (isinstance(block, dict) and len(block) == 1):
-                fail(f"block {i}: expected one 'type: value' pair, got {block!r}")
-            ((block_type, block_value),) = block.items()
-            blocks.append({"type": block_type, "value": block_value})
-        return blocks
+    if isinstance(schema, Stream):
+        return schema.check(value, fail)
     if isinstance(schema, type) and issubclass(schema, Choices):
         if value in schema.values:
             return value
@@ -141,12 +168,15 @@ def load_demo_data(name, schema, directory=None):
     path = Path(directory or DATA_DIR) / f"{name}.yaml"
     try:
         with path.open(encoding="utf-8") as file:
-            data = yaml.load(file, Loader=SAFE_LOADER)
+            data = yaml.load(file, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except OSError as error:
         raise DemoDataError(f"{path}: cannot be read ({error}).") from None
     except yaml.YAMLError as error:
         raise DemoDataError(f"{path}: not valid YAML: {error}") from None
-    return _check(data, schema, str(path))
+    try:
+        return _check(data, schema, "")
+    except DemoDataError as error:
+        raise DemoDataError(f"{path}: {error}") from None
 
 
 def resolve(objects, keys, what):
@@ -169,7 +199,7 @@ def resolve_one(objects, key, what):
 SITE_SCHEMA = {
     "home": {"hero_title": str, "hero_text": str},
     "indexes": [{"model": str, "title": str, "slug": str, "intro": str}],
-    "pages": [{"slug": str, "title": str, "lead": str, "body": STREAM}],
+    "pages": [{"slug": str, "title": str, "lead": str, "body": Stream(StandardPage)}],
     "settings": {
         "association_name": str,
         "footer_text": str,

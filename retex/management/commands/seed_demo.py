@@ -10,11 +10,21 @@ demo password only when DEBUG is on.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from events.demo import seed_events, seed_registrations
+from events.demo import load_events, seed_events, seed_registrations
 from events.models import EventIndexPage
-from knowledge.demo import seed_knowledge
+from knowledge.demo import (
+    load_articles,
+    load_interviews,
+    load_practices,
+    seed_knowledge,
+)
 from knowledge.models import KnowledgeIndexPage
-from members.demo import seed_collectivities, seed_people
+from members.demo import (
+    load_collectivities,
+    load_people,
+    seed_collectivities,
+    seed_people,
+)
 from members.models import MemberIndexPage
 from retex.demo import (
     Stats,
@@ -26,6 +36,17 @@ from retex.demo import (
     seed_standard_pages,
 )
 
+# Every data file, checked before anything is written.
+DATA_FILES = (
+    load_site,
+    load_collectivities,
+    load_people,
+    load_articles,
+    load_interviews,
+    load_practices,
+    load_events,
+)
+
 
 class Command(BaseCommand):
     help = (
@@ -35,6 +56,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        for load in DATA_FILES:
+            load()
         stats = Stats()
         people_stats = Stats()
         with transaction.atomic():
