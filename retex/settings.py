@@ -232,6 +232,13 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# Each `db_worker` writes a heartbeat this often (seconds); the tasks of a worker
+# not seen for TASKS_WORKER_DEAD_AFTER_SECONDS are put back in the queue by the
+# others (retex/worker/worker.py). Longer than any pause of a live worker's
+# heartbeat (a database outage counts: its tasks may then run twice, their emails
+# still once).
+TASKS_WORKER_HEARTBEAT_SECONDS = env_int("TASKS_WORKER_HEARTBEAT_SECONDS", 10)
+TASKS_WORKER_DEAD_AFTER_SECONDS = env_int("TASKS_WORKER_DEAD_AFTER_SECONDS", 120)
 
 # --- Search ------------------------------------------------------------------------
 
@@ -241,13 +248,6 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # database as fallback: on any Elasticsearch error the database answers and the
 # error is logged; after a connection failure Elasticsearch is left alone for 30 s.
 # The database index is always kept up to date too. Run `manage.py search_reindex`
-# Each `db_worker` writes a heartbeat this often (seconds); the tasks of a worker
-# not seen for TASKS_WORKER_DEAD_AFTER_SECONDS are put back in the queue by the
-# others (retex/worker/worker.py). Longer than any pause of a live worker's
-# heartbeat (a database outage counts: its tasks may then run twice, their emails
-# still once).
-TASKS_WORKER_HEARTBEAT_SECONDS = env_int("TASKS_WORKER_HEARTBEAT_SECONDS", 10)
-TASKS_WORKER_DEAD_AFTER_SECONDS = env_int("TASKS_WORKER_DEAD_AFTER_SECONDS", 120)
 # to create the Elasticsearch index and after an outage (changes made meanwhile
 # reached only the database); synonym changes rebuild it in the background.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
@@ -406,6 +406,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # addresses): Wagtail's own would bypass them.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# No "private, with a password" option for pages and collections: Wagtail's
+# password form has no rate limit and keeps the password in clear. Members-only
+# content uses the "Membres" group; restrictions made before keep working.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 
 # --- Email -------------------------------------------------------------------------
 

@@ -234,6 +234,22 @@ def test_a_page_password_opens_the_page_not_a_session(client, password_page):
     assert not session_opened(client)
 
 
+def test_editors_are_not_offered_a_password_for_pages_or_collections(client, home_page):
+    """The password form has no rate limit and keeps passwords in clear: the
+    privacy dialogs offer every other option, not that one."""
+    staff, _secret = staff_with_app()
+    client.force_login(staff)
+
+    page_privacy = client.get(f"/admin/pages/{home_page.pk}/privacy/")
+    collection_privacy = client.get("/admin/collections/1/privacy/")
+
+    for response in (page_privacy, collection_privacy):
+        assert response.status_code == 200
+        html = response.json()["html"]
+        assert 'value="login"' in html
+        assert 'value="password"' not in html
+
+
 def test_wagtail_sends_restricted_pages_visitors_to_allauths_login(settings):
     assert reverse(settings.WAGTAILADMIN_LOGIN_URL) == ALLAUTH_LOGIN
     assert settings.WAGTAIL_FRONTEND_LOGIN_URL == ALLAUTH_LOGIN
