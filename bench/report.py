@@ -356,6 +356,7 @@ def summarize_mixed(mixed: dict) -> dict:
     return {
         "seconds": seconds,
         "write_rate_goal": mixed.get("write_rate_goal"),
+        "read_rate_goal": mixed.get("read_rate_goal"),
         "sets": sets,
         "writes": {
             "total": len(writes),
@@ -654,22 +655,32 @@ def render_mixed(mixed: dict | None) -> list[str]:
     lines = [
         "",
         f"Mixed run, {mixed['seconds']:g} s, page cache on: readers at c=8 in all "
-        f"while {writes['total']} writes happened ({writes['per_second']}/s: "
+        + (
+            f"({mixed['read_rate_goal']:g} requests/s planned) "
+            if mixed.get("read_rate_goal")
+            else "(as fast as answered) "
+        )
+        + f"while {writes['total']} writes happened ({writes['per_second']}/s: "
         + ", ".join(f"{n} {kind}" for kind, n in sorted(writes["by_kind"].items()))
         + f"; {len(writes['errors'])} failed)",
-        f"{'page set':<30} {'c':>3} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'errors':>6} {'HIT':>6} {'MISS':>6}",
+        f"{'page set':<30} {'c':>3} {'planned':>8} {'req/s':>8} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'HIT':>6} {'MISS':>6}",
     ]
     for read in mixed["sets"]:
         run = read["run"]
         share = run["served"]["hit_share"]
         lines.append(
-            f"{read['label'][:30]:<30} {run['connections']:>3} {run['rps']:>8.1f} "
+            f"{read['label'][:30]:<30} {run['connections']:>3} "
+            f"{_fmt(run.get('rate_goal')):>8} {run['rps']:>8.1f} "
             f"{run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} {run['p99_ms']:>8.1f} "
             f"{run['errors']:>6} "
             f"{_fmt(None if share is None else 100 * share, '{:.0f}%'):>6} "
             f"{run['cache_misses']:>6}"
         )
+    lines.append(
+        "planned = requests/s the readers were to send; fewer answered means "
+        "they fell behind."
+    )
     lines.append(
         f"Seats shown on the event pages vs the writes: {seats['samples']} "
         f"readings, {seats['stale']} stale, {seats['wrong']} never true, "
