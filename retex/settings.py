@@ -321,9 +321,9 @@ ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 # Security notifications (password changed, email changed, MFA turned on or off).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-# Emails say "Retex" (templates in site/templates/account/email/); without
-# django.contrib.sites, allauth builds their links from the request's host, which
-# Django checks against ALLOWED_HOSTS, and forces https in production.
+# Emails say "Retex" (templates in site/templates/account/email/); their links
+# are moved onto BASE_URL by the adapter (retex.links.absolute_url), whatever host
+# the request came on.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Retex] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Rate limits ("amount/period/per", per = ip, key or user), counted in the cache:

@@ -11,6 +11,7 @@ tests/search/test_fuzz.py.
 """
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -359,9 +360,10 @@ def test_listing_filters(client, url, params):
 
 
 @FUZZ
-@given(token=values.filter(lambda t: "/" not in t and "\x00" not in t))
+@given(token=values.filter(lambda t: "/" not in t))
 def test_calendar_feed_tokens(client, token):
-    response = client.get(f"/mon-espace/agenda/{token}.ics")
+    """NUL bytes included: PostgreSQL refuses them in a query, the feed answers 404."""
+    response = client.get(f"/mon-espace/agenda/{quote(token)}.ics")
     assert_not_a_server_error(response)
 
 
