@@ -21,7 +21,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
-from members.affiliation import is_member, open_affiliation, verified_email
+from members.affiliation import is_network_member, open_affiliation, verified_email
 from members.models import AffiliationRole, AffiliationStatus
 
 LOCK_TIMEOUT = "5s"
@@ -204,7 +204,7 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
             reason = closed_reason(event)
             if reason:
                 raise RegistrationError(reason)
-            if event.members_only and not is_member(user):
+            if event.members_only and not is_network_member(user):
                 raise RegistrationError(
                     _(
                         "Cet événement est réservé aux membres du réseau : rattachez "

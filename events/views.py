@@ -24,7 +24,7 @@ from events.registration import (
     seats_left,
     waitlist_position,
 )
-from members.affiliation import is_member, verified_email
+from members.affiliation import is_network_member, verified_email
 from retex.ratelimit import rate_limited
 from retex.visibility import page_restrictions_failed
 
@@ -48,7 +48,7 @@ def event_page_context(request, event) -> dict:
             and registration.status == RegistrationStatus.CONFIRMED
             and event.online_link
         ),
-        "needs_membership": event.members_only and not is_member(user),
+        "needs_membership": event.members_only and not is_network_member(user),
         "needs_verification": user.is_authenticated and verified_email(user) is None,
         "colleagues": list(colleagues_for(user, event)[:200])
         if user.is_authenticated

@@ -37,7 +37,7 @@ from wagtail.models import (
 )
 from wagtail.permissions import policy_registry
 
-from retex.visibility import user_is_member
+from retex.visibility import sees_members_content
 
 PUBLIC = "public"
 MEMBERS = "members"
@@ -193,4 +193,4 @@ def may_manage_document(user, document) -> bool:
 def may_download(document, user) -> bool:
     if document_audience(document) == PUBLIC:
         return True
-    return user_is_member(user) or may_manage_document(user, document)
+    return sees_members_content(user) or may_manage_document(user, document)

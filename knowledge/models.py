@@ -31,7 +31,7 @@ from wagtail.search import index
 from knowledge.admin_forms import PracticePageForm
 from knowledge.blocks import KnowledgeBodyBlock
 from retex.blocks import RICH_TEXT_FEATURES
-from retex.visibility import user_is_member
+from retex.visibility import sees_members_content
 
 WORDS_PER_MINUTE = 200
 
@@ -169,7 +169,7 @@ class KnowledgePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["related"] = knowledge_related(self, user=request.user)
         context["index_url"] = self.get_parent().get_url(request)
-        context["can_see_contact"] = user_is_member(request.user)
+        context["can_see_contact"] = sees_members_content(request.user)
         # Through .all(): a preview holds its relations in memory, not in the DB.
         context["related_collectivities"] = [
             c for c in self.related_collectivities.all() if c.live

@@ -65,8 +65,16 @@ def open_affiliation(user: User) -> Affiliation | None:
     )
 
 
-def is_member(user: User) -> bool:
-    """The rule itself: approved and attached to an active member collectivity."""
+def is_network_member(user: User) -> bool:
+    """Whether this person is a member of the network: an approved affiliation to
+    a live collectivity whose membership is active. The rule itself, read from the
+    affiliations; staff are not members by being staff.
+
+    What membership *gives* (registering to members-only events, the "Membres"
+    group kept in step by `sync_member_group`) asks this. Who may *see*
+    members-only content (members, and the association's staff who moderate it)
+    is `retex.visibility.sees_members_content`.
+    """
     if not user.is_authenticated:
         return False
     return Affiliation.objects.filter(
@@ -253,7 +261,7 @@ def affiliation_set_role(*, affiliation_id: int, role: str, by: User) -> Affilia
 def sync_member_group(user: User) -> bool:
     """Put the person in the "Membres" group exactly when they are a member."""
     group, _created = Group.objects.get_or_create(name=MEMBERS_GROUP)
-    member = is_member(user)
+    member = is_network_member(user)
     if member:
         user.groups.add(group)
     else:

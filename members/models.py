@@ -24,7 +24,7 @@ from wagtail.search import index
 
 from members.territories import Region, clean_email_domains, department_region
 from retex.blocks import RICH_TEXT_FEATURES
-from retex.visibility import pages_visible_to, user_is_member
+from retex.visibility import pages_visible_to, sees_members_content
 
 
 class UserManager(BaseUserManager):
@@ -316,7 +316,7 @@ class CollectivityPage(Page):
         from members.selectors import comparable_collectivities
 
         context = super().get_context(request, *args, **kwargs)
-        context["can_see_contacts"] = user_is_member(request.user)
+        context["can_see_contacts"] = sees_members_content(request.user)
         context["practices"] = list(
             pages_visible_to(PracticePage.objects.all(), user=request.user)
             .filter(collectivity=self)

@@ -18,7 +18,7 @@ from members.affiliation import (
     affiliation_refuse,
     affiliation_request,
     can_decide,
-    is_member,
+    is_network_member,
     open_affiliation,
     pending_requests_for,
     verified_email,
@@ -52,7 +52,7 @@ def my_space(request):
         "past_affiliations": user.affiliations.exclude(
             status__in=["en-attente", "acceptee"]
         ).select_related("collectivity")[:5],
-        "is_member": is_member(user),
+        "is_member": is_network_member(user),
         "email_verified": verified_email(user) is not None,
         "pending_decisions": pending_requests_for(user).count(),
         "request_form": AffiliationRequestForm(),

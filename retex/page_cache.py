@@ -329,10 +329,12 @@ def signed_in_request_key(request) -> str | None:
         return None
     if _has_admin_access(user):
         return None
-    from retex.visibility import failed_restrictions, user_is_member
+    from retex.visibility import failed_restrictions, sees_members_content
 
     hidden = sorted(restriction.pk for restriction in failed_restrictions(user))
-    return SIGNED_IN_PREFIX + _digest(repr((address, user_is_member(user), hidden)))
+    return SIGNED_IN_PREFIX + _digest(
+        repr((address, sees_members_content(user), hidden))
+    )
 
 
 def response_is_storable(request, response, *, signed_in: bool = False) -> bool:

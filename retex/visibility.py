@@ -32,9 +32,15 @@ def _user_group_ids(user) -> set[int]:
     return set(_user_groups(user))
 
 
-def user_is_member(user) -> bool:
-    """Whether this person sees members-only content: a member of the network
-    (the "Membres" group) or the association's staff."""
+def sees_members_content(user) -> bool:
+    """Whether this person sees members-only content (contacts, members-only
+    documents and search results): a member of the network, read from the
+    "Membres" group that mirrors `members.affiliation.is_network_member`, or the
+    association's staff, who moderate that content without being members.
+
+    Not a membership test: what only members may *do* (register to a
+    members-only event) asks `is_network_member`, where staff do not count.
+    """
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:

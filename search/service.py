@@ -54,9 +54,9 @@ class SearchPage:
 
 
 def visibilities_for(user) -> tuple[str, ...]:
-    from retex.visibility import user_is_member
+    from retex.visibility import sees_members_content
 
-    return (PUBLIC, MEMBERS) if user_is_member(user) else (PUBLIC,)
+    return (PUBLIC, MEMBERS) if sees_members_content(user) else (PUBLIC,)
 
 
 def database_backend() -> DatabaseBackend:

@@ -12,7 +12,7 @@ from members.affiliation import (
     affiliation_refuse,
     affiliation_request,
     affiliation_set_role,
-    is_member,
+    is_network_member,
 )
 from members.models import AffiliationRole, AffiliationStatus, MembershipStatus
 from tests.factories import CollectivityPageFactory, UserFactory
@@ -61,7 +61,7 @@ def test_an_address_of_the_collectivity_domain_joins_at_once(lannion, committed)
     agent = verified_user("agent@lannion.fr")
     affiliation = committed(affiliation_request, user=agent, collectivity=lannion)
     assert affiliation.status == AffiliationStatus.APPROVED
-    assert is_member(agent)
+    assert is_network_member(agent)
     assert in_members_group(agent)
     assert mail.outbox[-1].to == ["agent@lannion.fr"]
     assert "accepté" in mail.outbox[-1].subject
@@ -84,13 +84,13 @@ def test_another_address_waits_for_a_representative_who_is_told(
     )
 
     assert request.status == AffiliationStatus.PENDING
-    assert not is_member(elected)
+    assert not is_network_member(elected)
     assert [m.to for m in mail.outbox] == [["rep@lannion.fr"]]
     assert "Demande de rattachement à Ville de Lannion" in mail.outbox[0].subject
 
     mail.outbox.clear()
     committed(affiliation_approve, affiliation_id=request.pk, by=representative)
-    assert is_member(elected)
+    assert is_network_member(elected)
     assert in_members_group(elected)
     assert mail.outbox[0].to == ["maire.adjointe@gmail.com"]
 
@@ -105,7 +105,7 @@ def test_refusal_is_told_with_its_reason_and_gives_no_access(lannion, staff, com
         by=staff,
         reason="Personne inconnue",
     )
-    assert not is_member(person)
+    assert not is_network_member(person)
     assert "Personne inconnue" in mail.outbox[0].body
 
 
@@ -188,3 +188,18 @@ def test_public_mailbox_domains_cannot_be_claimed(section):
     with pytest.raises(ValidationError) as error:
         page.full_clean()
     assert "messagerie grand public" in str(error.value)
+
+
+def test_staff_see_members_content_without_being_network_members(lannion):
+    """The two membership questions differ on purpose: staff moderate members-only
+    content, so they see it, but only an affiliation makes a network member."""
+    from retex.visibility import sees_members_content
+
+    agent = verified_user("agent@lannion.fr")
+    affiliation_request(user=agent, collectivity=lannion)
+    employee = UserFactory(is_staff=True, email="salariee@retex.example")
+    outsider = verified_user("voisin@exemple.org")
+
+    assert is_network_member(agent) and sees_members_content(agent)
+    assert not is_network_member(employee) and sees_members_content(employee)
+    assert not is_network_member(outsider) and not sees_members_content(outsider)
