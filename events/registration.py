@@ -150,6 +150,86 @@ def colleagues_for(user, event: EventPage):
     )
 
 
+# --- Eligibility -------------------------------------------------------------------
+
+SIGN_IN_REFUSAL = _("Connectez-vous pour vous inscrire.")
+VERIFY_EMAIL_REFUSAL = _("Vérifiez votre adresse électronique pour vous inscrire.")
+MEMBERS_ONLY_REFUSAL = _(
+    "Cet événement est réservé aux membres du réseau : rattachez "
+    "votre compte à votre collectivité adhérente."
+)
+
+
+def registration_refusal(event: EventPage, person, *, by=None):
+    """Why `person` may not be registered to `event` now (by themselves, or by
+    `by`, a representative of their collectivity), in French; None when they may.
+
+    The one eligibility rule: the registration service raises this message, the
+    event page's registration panel shows it. In order: the event (not
+    published, cancelled, no online registration, outside the registration
+    window), then the person (signed in, already registered, verified address,
+    a colleague of `by`, a network member for members-only events, allowed to see
+    the page by its view restrictions), then the seats (their collectivity's
+    share, a full event without a waitlist). Seats change with every
+    registration: the service asks again with the event's row locked.
+    """
+    by = by or person
+    if not event.live:
+        return _("Cet événement n'existe pas.")
+    reason = closed_reason(event)
+    if reason:
+        return reason
+    if not person.is_authenticated or not by.is_authenticated:
+        return SIGN_IN_REFUSAL
+    if active_registration(event, person):
+        return _("Cette inscription est déjà enregistrée.")
+    if verified_email(person) is None:
+        return VERIFY_EMAIL_REFUSAL
+    if (
+        by.pk != person.pk
+        and not colleagues_for(by, event).filter(pk=person.pk).exists()
+    ):
+        return _("Vous ne pouvez inscrire que des collègues de votre collectivité.")
+    if event.members_only and not is_network_member(person):
+        return MEMBERS_ONLY_REFUSAL
+    reason = _page_access_refusal(event, person, by=by)
+    if reason:
+        return reason
+    affiliation = open_affiliation(person)
+    if (
+        event.seats_per_collectivity
+        and affiliation is not None
+        and affiliation.status == AffiliationStatus.APPROVED
+    ):
+        taken = Registration.objects.filter(
+            event=event,
+            collectivity=affiliation.collectivity,
+            status__in=ACTIVE_REGISTRATION_STATUSES,
+        ).count()
+        if taken >= event.seats_per_collectivity:
+            return _(
+                "Votre collectivité a déjà %(count)s inscrit·e·s : c'est le "
+                "maximum pour cet événement."
+            ) % {"count": taken}
+    if not event.waitlist_enabled and seats_left(event) == 0:
+        return _("Cet événement est complet.")
+    return None
+
+
+def _page_access_refusal(event: EventPage, person, *, by):
+    """The site's one visibility rule (`retex.visibility`): nobody registers, nor
+    is registered, to an event whose page (or an ancestor) they may not see."""
+    from retex.visibility import page_restrictions_failed
+
+    if by.pk != person.pk and page_restrictions_failed(event, by):
+        return _("Vous n'avez pas accès à cet événement.")
+    if page_restrictions_failed(event, person):
+        if by.pk != person.pk:
+            return _("%(name)s n'a pas accès à cet événement.") % {"name": person}
+        return _("Vous n'avez pas accès à cet événement.")
+    return None
+
+
 # --- Writes ------------------------------------------------------------------------
 
 
@@ -172,74 +252,32 @@ def _busy(error: OperationalError) -> RegistrationError:
 def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, bool]:
     """Register `user` (by themselves, or by `by`, a representative of their
     collectivity). Returns (registration, created); registering twice returns the
-    existing registration, so a double submit registers once."""
+    existing registration, so a double submit registers once. Whether the person
+    may register is `registration_refusal`'s answer, asked with the event locked."""
     by = by or user
     registration = None
-    if verified_email(user) is None:
-        raise RegistrationError(
-            _("Vérifiez votre adresse électronique pour vous inscrire.")
-        )
-    if (
-        by.pk != user.pk
-        and not colleagues_for(by, EventPage(pk=event_id)).filter(pk=user.pk).exists()
-    ):
-        existing = Registration.objects.filter(
-            event_id=event_id, user=user, status__in=ACTIVE_REGISTRATION_STATUSES
-        ).first()
-        if existing:
-            return existing, False
-        raise RegistrationError(
-            _("Vous ne pouvez inscrire que des collègues de votre collectivité.")
-        )
     try:
         with transaction.atomic():
             event = _locked_event(event_id)
-            existing = Registration.objects.filter(
-                event=event, user=user, status__in=ACTIVE_REGISTRATION_STATUSES
-            ).first()
+            existing = active_registration(event, user)
             if existing:
                 return existing, False
-            if not event.live:
-                raise RegistrationError(_("Cet événement n'existe pas."))
-            reason = closed_reason(event)
-            if reason:
-                raise RegistrationError(reason)
-            if event.members_only and not is_network_member(user):
-                raise RegistrationError(
-                    _(
-                        "Cet événement est réservé aux membres du réseau : rattachez "
-                        "votre compte à votre collectivité adhérente."
-                    )
-                )
-            _check_page_access(event, user=user, by=by)
+            refusal = registration_refusal(event, user, by=by)
+            if refusal:
+                raise RegistrationError(refusal)
             affiliation = open_affiliation(user)
             collectivity = (
                 affiliation.collectivity
                 if affiliation and affiliation.status == AffiliationStatus.APPROVED
                 else None
             )
-            if event.seats_per_collectivity and collectivity is not None:
-                taken = Registration.objects.filter(
-                    event=event,
-                    collectivity=collectivity,
-                    status__in=ACTIVE_REGISTRATION_STATUSES,
-                ).count()
-                if taken >= event.seats_per_collectivity:
-                    raise RegistrationError(
-                        _(
-                            "Votre collectivité a déjà %(count)s inscrit·e·s : c'est le "
-                            "maximum pour cet événement."
-                        )
-                        % {"count": taken}
-                    )
             now = timezone.now()
             left = seats_left(event)
-            if left is None or left > 0:
-                status = RegistrationStatus.CONFIRMED
-            elif event.waitlist_enabled:
-                status = RegistrationStatus.WAITLISTED
-            else:
-                raise RegistrationError(_("Cet événement est complet."))
+            status = (
+                RegistrationStatus.CONFIRMED
+                if left is None or left > 0
+                else RegistrationStatus.WAITLISTED
+            )
             registration = Registration.objects.create(
                 event=event,
                 user=user,
@@ -266,21 +304,6 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
             raise RegistrationError(_UNKNOWN_OUTCOME) from error
         raise _busy(error) from error
     return registration, True
-
-
-def _check_page_access(event: EventPage, *, user, by) -> None:
-    """The site's one visibility rule (`retex.visibility`): nobody registers, nor
-    is registered, to an event whose page (or an ancestor) they may not see."""
-    from retex.visibility import page_restrictions_failed
-
-    if by.pk != user.pk and page_restrictions_failed(event, by):
-        raise RegistrationError(_("Vous n'avez pas accès à cet événement."))
-    if page_restrictions_failed(event, user):
-        if by.pk != user.pk:
-            raise RegistrationError(
-                _("%(name)s n'a pas accès à cet événement.") % {"name": user}
-            )
-        raise RegistrationError(_("Vous n'avez pas accès à cet événement."))
 
 
 _UNKNOWN_OUTCOME = _(

@@ -13,6 +13,9 @@ from django.views.decorators.csrf import csrf_protect
 from events.calendar import event_calendar
 from events.models import RegistrationStatus
 from events.registration import (
+    MEMBERS_ONLY_REFUSAL,
+    SIGN_IN_REFUSAL,
+    VERIFY_EMAIL_REFUSAL,
     RegistrationError,
     active_registration,
     cancellation_deadline,
@@ -21,20 +24,36 @@ from events.registration import (
     counts,
     registration_cancel,
     registration_create,
+    registration_refusal,
     seats_left,
     waitlist_position,
 )
-from members.affiliation import is_network_member, verified_email
 from retex.ratelimit import rate_limited
 from retex.visibility import page_restrictions_failed
 
 logger = logging.getLogger(__name__)
 
 
+def _refusal_action(refusal) -> str | None:
+    """What the person can do about a refusal, shown as links next to it.
+
+    By identity: `registration_refusal` returns these very lazy strings (equality
+    or hashing would translate them)."""
+    for message, action in (
+        (SIGN_IN_REFUSAL, "sign_in"),
+        (VERIFY_EMAIL_REFUSAL, "verify_email"),
+        (MEMBERS_ONLY_REFUSAL, "join"),
+    ):
+        if refusal is message:
+            return action
+    return None
+
+
 def event_page_context(request, event) -> dict:
     user = request.user
     numbers = counts(event)
     registration = active_registration(event, user)
+    refusal = None if registration else registration_refusal(event, user)
     context = {
         "registration": registration,
         "position": waitlist_position(registration) if registration else None,
@@ -48,8 +67,9 @@ def event_page_context(request, event) -> dict:
             and registration.status == RegistrationStatus.CONFIRMED
             and event.online_link
         ),
-        "needs_membership": event.members_only and not is_network_member(user),
-        "needs_verification": user.is_authenticated and verified_email(user) is None,
+        # Exactly what the registration service would answer (None: the button).
+        "refusal": refusal,
+        "refusal_action": _refusal_action(refusal),
         "colleagues": list(colleagues_for(user, event)[:200])
         if user.is_authenticated
         else [],

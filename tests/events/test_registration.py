@@ -246,3 +246,103 @@ def test_a_colleague_who_may_not_see_the_event_is_not_registered(section):
 
     assert refused.value.message == f"{colleague} n'a pas accès à cet événement."
     assert not event.registrations.exists()
+
+
+# --- One eligibility rule: the page shows exactly the service's refusal ------------
+
+
+def _members_only(section):
+    return EventPageFactory(parent=section("evenements"), members_only=True), person()
+
+
+def _unverified(section):
+    return EventPageFactory(parent=section("evenements")), UserFactory()
+
+
+def _full(section):
+    event = EventPageFactory(
+        parent=section("evenements"), capacity=1, waitlist_enabled=False
+    )
+    register(event, person())
+    return event, person()
+
+
+def _collectivity_share_taken(section):
+    from members.affiliation import affiliation_request
+    from tests.factories import CollectivityPageFactory
+
+    town = CollectivityPageFactory(parent=section("membres"), email_domains="vitre.fr")
+    first, second = person("un@vitre.fr"), person("deux@vitre.fr")
+    for user in (first, second):
+        affiliation_request(user=user, collectivity=town)
+    event = EventPageFactory(parent=section("evenements"), seats_per_collectivity=1)
+    register(event, first)
+    return event, second
+
+
+def _with(**fields):
+    def make(section):
+        return EventPageFactory(parent=section("evenements"), **fields), person()
+
+    return make
+
+
+_STARTED = timezone.now() - datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("situation", "expected"),
+    [
+        (_with(cancelled=True), "Cet événement est annulé."),
+        (
+            _with(registration_enabled=False),
+            "Cet événement ne prend pas d'inscription en ligne.",
+        ),
+        (
+            _with(registration_opens=timezone.now() + datetime.timedelta(days=2)),
+            "Les inscriptions ouvriront le",
+        ),
+        (
+            _with(registration_closes=timezone.now() - datetime.timedelta(days=1)),
+            "Les inscriptions sont closes.",
+        ),
+        (
+            _with(start=_STARTED, end=_STARTED + datetime.timedelta(hours=3)),
+            "Cet événement a déjà commencé : les inscriptions sont closes.",
+        ),
+        (_unverified, "Vérifiez votre adresse électronique pour vous inscrire."),
+        (_members_only, "Cet événement est réservé aux membres du réseau"),
+        (_full, "Cet événement est complet."),
+        (_collectivity_share_taken, "Votre collectivité a déjà 1 inscrit·e·s"),
+    ],
+    ids=[
+        "cancelled",
+        "no-online-registration",
+        "not-yet-open",
+        "closed",
+        "started",
+        "unverified-address",
+        "members-only",
+        "full-without-waitlist",
+        "collectivity-share-taken",
+    ],
+)
+def test_the_page_shows_the_refusal_the_service_gives(
+    client, section, situation, expected
+):
+    from tests.html import visible_text
+
+    event, user = situation(section)
+
+    with pytest.raises(RegistrationError) as refused:
+        register(event, user)
+    client.force_login(user)
+    page = client.get(event.url)
+
+    message = str(refused.value.message)
+    assert message.startswith(expected)
+    assert page.status_code == 200
+    panel = page.content.decode().split('class="panel registration"')[1]
+    refusal = panel.split('class="registration-refusal">')[1].split("</p>")[0]
+    assert visible_text(refusal).startswith(visible_text(message))
+    assert "M'inscrire" not in panel and "liste d'attente</button>" not in panel
