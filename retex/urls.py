@@ -15,6 +15,9 @@ from retex.links import Sitemap
 from retex.views import robots_txt
 from search import views as search_views
 
+# A database outage is a 503 with Retry-After, not a 500 (retex/views.py).
+handler500 = "retex.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
