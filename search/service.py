@@ -156,9 +156,8 @@ def result_of(
         "kind": entry.kind,
         "kind_label": KIND_LABELS.get(entry.kind, entry.kind),
         "snippet": (
-            highlighted(highlight, text)
-            if highlight
-            else snippet(text, query.all_terms)
+            (highlight and highlighted(highlight, text))
+            or snippet(text, query.all_terms)
         ),
         "date": entry.date.isoformat() if entry.date else None,
         "themes": [name for name in entry.theme_names.split("\n") if name],
@@ -219,8 +218,13 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
 _MARK_TAGS = re.compile(r"(</?mark>)")
 
 
-def highlighted(fragment: str, text: str) -> str:
-    """A highlighted fragment (Elasticsearch's) as safe HTML.
+def highlighted(fragment: str, text: str) -> str | None:
+    """A highlighted fragment (Elasticsearch's) as safe HTML, or None when its
+    text is not in `text`, the entry's lead and body as the database has them.
+
+    The database entry is the reference: after an indexing failure Elasticsearch
+    may still hold text the entry no longer shows (a document that became
+    members-only), and a fragment of it must never reach the page.
 
     Not trusted as it comes: every piece of text between the tags is unescaped
     (Elasticsearch escaped it: nothing is escaped twice) and escaped again, and
@@ -241,6 +245,8 @@ def highlighted(fragment: str, text: str) -> str:
         pieces.append("</mark>")
     body = " ".join("".join(pieces).split())
     shown, whole = " ".join("".join(plain).split()), " ".join(text.split())
+    if shown not in whole:
+        return None
     if not whole.startswith(shown):
         body = "… " + body
     if not whole.endswith(shown):

@@ -21,7 +21,7 @@ from search.cache import SearchAnswer
 from search.documents import SearchDocument
 from search.models import SearchEntry, Synonym
 from search.query import parse
-from search.service import highlighted, snippet
+from search.service import highlighted, result_of, snippet
 from search.tasks import rebuild_elasticsearch_index
 from tests.factories import (
     ArticlePageFactory,
@@ -1024,11 +1024,32 @@ def test_a_highlight_cut_inside_the_text_says_so():
     assert highlighted("Une fin.", text) == "… Une fin."
 
 
+def test_a_highlight_of_text_the_entry_no_longer_has_is_never_shown():
+    """After an indexing failure the cluster may still hold a document's text
+    that the database entry dropped (it became members-only): the database's
+    own snippet is shown instead."""
+    text = "Un début. Les élus se forment. Une fin."
+    assert highlighted("Le <mark>mot</mark> secret du document.", text) is None
+
+    entry = SearchEntry(
+        key="page:1", title="Titre", url="/t/", kind="article", lead="", body=text
+    )
+    shown = result_of(
+        entry, parse("élus"), highlight="Le <mark>élus</mark> secret du document."
+    )
+    assert "secret" not in shown["snippet"]
+    assert shown["snippet"] == snippet(text, parse("élus").all_terms)
+
+
 def test_the_search_page_never_runs_a_script_from_a_highlight(
     client, corpus, settings, monkeypatch
 ):
     settings.ELASTICSEARCH_URL = "http://elasticsearch.test:9200"
     key = f"page:{corpus['article'].pk}"
+    # Text an editor wrote (as text) in the page, so the fragment is the entry's.
+    entry = SearchEntry.objects.get(key=key)
+    entry.body += "\nDébut. Les élus <script>alert(1)</script> Fin."
+    entry.save()
     monkeypatch.setattr(
         es.ElasticsearchBackend,
         "search",
