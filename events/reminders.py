@@ -276,7 +276,9 @@ def send_waitlist_notice_email(*, registration_id: int, attempt: int = 1) -> boo
 
 @task()
 def send_event_change_notices(*, event_id: int, change: str, sequence: int) -> int:
-    """Fan out: one email task per active participant."""
+    """Fan out: one email task per active participant, all enqueued in one
+    transaction (with the database backend: all of them or none, so a worker
+    killed half-way leaves no participant out when the task runs again)."""
     event = EventPage.objects.filter(pk=event_id).first()
     if event is None or event.sequence != sequence:
         return 0  # Deleted, or changed again: the newer notice tells them.
@@ -290,10 +292,14 @@ def send_event_change_notices(*, event_id: int, change: str, sequence: int) -> i
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for registration_id in registration_ids:
-        send_event_change_email.enqueue(
-            registration_id=registration_id, change=change, sequence=sequence
-        )
+    with transaction.atomic():
+        for registration_id in registration_ids:
+            enqueue_after_commit(
+                send_event_change_email,
+                registration_id=registration_id,
+                change=change,
+                sequence=sequence,
+            )
     return len(registration_ids)
 
 

@@ -12,7 +12,6 @@ Sessions are saved after the page row (modelcluster), but Wagtail's `Page.save`
 is atomic, so the emails, enqueued on commit, read the new sessions.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -95,7 +94,10 @@ def notify_participants_of_change(
 @receiver(page_published, sender=EventPage)
 def promote_waitlist_after_publish(sender, instance, **kwargs):
     """An organizer raised the capacity (or reopened registration): people waiting
-    get the new seats, in order, once the change is committed."""
-    from events.registration import event_promote_waitlist
+    get the new seats, in order, once the change is committed (a task written
+    with the change, so a crash of the web process right after it loses
+    nothing)."""
+    from events.tasks import promote_waitlist
+    from retex.tasks import enqueue_after_commit
 
-    transaction.on_commit(lambda: event_promote_waitlist(event_id=instance.pk))
+    enqueue_after_commit(promote_waitlist, event_id=instance.pk)

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from events.models import Registration, RegistrationStatus
 from events.registration import registration_create
+from events.tasks import promote_waitlist
 from tests.factories import EventPageFactory, UserFactory
 
 EMAIL_TASK = "events.notifications.send_registration_email"
@@ -161,3 +162,29 @@ def test_when_the_database_cannot_tell_nobody_is_told_to_try_again(
         "un instant pour savoir si elle est enregistrée."
     ]
     assert Registration.objects.filter(event=event, user=user).exists()
+
+
+@pytest.mark.django_db
+def test_raising_the_capacity_queues_the_promotion_with_the_change(
+    section, database_tasks
+):
+    """The promotion of people waiting is a task written in the publication's
+    transaction, not work left to the web process after the commit."""
+    event = EventPageFactory(
+        parent=section("evenements"), capacity=1, waitlist_enabled=True
+    )
+    registration_create(event_id=event.pk, user=person())
+    waiting, _ = registration_create(event_id=event.pk, user=person())
+    assert waiting.status == RegistrationStatus.WAITLISTED
+
+    with transaction.atomic():
+        event.capacity = 2
+        event.save_revision().publish()
+        [task] = DBTaskResult.objects.filter(task_path="events.tasks.promote_waitlist")
+
+    assert task.args_kwargs["kwargs"] == {"event_id": event.pk}
+    # Run as the worker would: the person waiting gets the seat, once.
+    assert promote_waitlist.call(event_id=event.pk) == 1
+    assert promote_waitlist.call(event_id=event.pk) == 0
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
