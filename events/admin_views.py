@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -95,7 +95,7 @@ def registrations_export_csv(request, event_id: int):
         organizers.registrations_csv(event), content_type="text/csv; charset=utf-8"
     )
     filename = organizers.export_filename(event, "csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -107,7 +107,7 @@ def registrations_export_xlsx(request, event_id: int):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = organizers.export_filename(event, "xlsx")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

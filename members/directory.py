@@ -6,6 +6,7 @@ import json
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -100,8 +101,8 @@ def export_rows(request):
 @cacheable  # Open data, the same for everybody.
 def directory_export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="retex-membres-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"retex-membres-{timezone.localdate():%Y-%m-%d}.csv"
     )
     response.write("\ufeff")  # Lets spreadsheet software detect UTF-8.
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS, delimiter=";")

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.http import HttpResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -211,7 +212,9 @@ class SearchStatsView(WagtailAdminTemplateMixin, TemplateView):
         days = self.period()
         filename = f"recherches-{which}-{days}-jours-{timezone.localdate():%Y-%m-%d}"
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{filename}.csv"
+        )
         response.write("\ufeff")  # So that spreadsheets read the accents right.
         writer = csv.writer(response)
         writer.writerow([_("Recherche"), _("Recherches"), _("Sans résultat")])
