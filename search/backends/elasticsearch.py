@@ -5,7 +5,7 @@ same `ParsedQuery`, so the site does not care which one answered: the service
 falls back to the database when Elasticsearch fails, and the database index is
 always kept up to date as well.
 
-Index. The documents are `ElasticsearchDocument`s, an elasticsearch-dsl
+Index. The documents are `ElasticsearchDocument`s, an `elasticsearch.dsl`
 `Document` declaring the fields, their analyzers and a strict mapping. One
 versioned index per rebuild, `{prefix}-documents-{timestamp}`, behind the alias
 `{prefix}-documents`: `rebuild()` binds the document class to a new index name,
