@@ -10,7 +10,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         # "Mes inscriptions" in Mon espace.
         # Updates and cancellations emailed to participants (signals).
-        from events import my_space, personal_data, signals  # noqa: F401
+        # The event page's routes and personal parts, declared with their views.
+        from events import my_space, personal_data, signals, views  # noqa: F401
 
         # "Mon agenda" (the private calendar feed), after "Mes inscriptions".
         from events.feeds import calendar_section

@@ -6,19 +6,17 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from members.territories import Region
 from retex.blocks import RICH_TEXT_FEATURES, BodyBlock
-from retex.page_cache import rendering_shell, serve_with_personal_parts
 
 
 class EventIndexPage(Page):
@@ -62,11 +60,17 @@ class Audience(models.TextChoices):
     EVERYONE = "tous", _("Tous publics")
 
 
-class EventPage(Page):
+class EventPage(RoutablePageMixin, Page):
     """One event of the agenda, with its sessions and its registration settings.
 
     `start` and `end` are the first session's start and the last session's end,
     kept on the page so the agenda can sort and filter without a join.
+
+    Its URLs are Wagtail routes (`RoutablePageMixin`): the page itself (with the
+    person's own parts, `retex.page_cache.serve_with_personal_parts`),
+    `inscription/`, `desinscription/` and `evenement.ics`. They are declared with
+    their views in `events/views.py`, which imports this model: the model depends
+    on no view.
     """
 
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
@@ -187,7 +191,7 @@ class EventPage(Page):
     # Only the page itself, as anonymous visitors see it (seats left, a login
     # button); never `inscription/`, `desinscription/` nor `evenement.ics`.
     # Signed-in people see their own registration: they share the rest of the
-    # page, rendered once (`serve`), never the registration panel.
+    # page, rendered once (its index route), never the registration panel.
     anonymous_page_cache = True
 
     class Meta:
@@ -235,58 +239,6 @@ class EventPage(Page):
     def ical_uid(self) -> str:
         """One event, one UID everywhere: feeds, downloads and email attachments."""
         return f"{self.translation_key}@retex"
-
-    def get_context(self, request, *args, **kwargs):
-        from events.views import event_page_context
-
-        context = super().get_context(request, *args, **kwargs)
-        if not rendering_shell(request):
-            context.update(event_page_context(request, self))
-        return context
-
-    def route(self, request, path_components):
-        # `inscription/` and `desinscription/` after the event's URL.
-        if len(path_components) == 1 and path_components[0] in EVENT_ACTIONS:
-            if not self.live:
-                raise Http404
-            from wagtail.url_routing import RouteResult
-
-            return RouteResult(self, args=(path_components[0],))
-        return super().route(request, path_components)
-
-    def serve(self, request, *args, **kwargs):
-        if args and args[0] in EVENT_ACTIONS:
-            from events import views
-
-            return EVENT_ACTIONS[args[0]](views)(request, self)
-        return serve_with_personal_parts(
-            self,
-            request,
-            serve=lambda: super(EventPage, self).serve(request, *args, **kwargs),
-        )
-
-    def personal_part_renderer(self, request):
-        """Renders the person's own parts of the page (registration panel,
-        online link), sharing one computation of their context."""
-        from events.views import event_page_context
-
-        context = None
-
-        def render(template_name):
-            nonlocal context
-            if context is None:
-                context = {"page": self, "self": self}
-                context.update(event_page_context(request, self))
-            return render_to_string(template_name, context, request=request)
-
-        return render
-
-
-EVENT_ACTIONS = {
-    "inscription": lambda views: views.register,
-    "desinscription": lambda views: views.unregister,
-    "evenement.ics": lambda views: views.event_ics,
-}
 
 
 class EventSession(Orderable):

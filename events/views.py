@@ -1,4 +1,8 @@
-"""Event pages, registration and the agenda: thin views over `events.registration`."""
+"""Event pages, registration and the agenda: thin views over `events.registration`.
+
+Each view here is also declared as one of the event page's Wagtail routes
+(`event_page_route`): the page model imports no view, the views import it.
+"""
 
 import logging
 
@@ -7,11 +11,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
+from wagtail.contrib.routable_page.models import path as routable_path
 
 from events.calendar import event_calendar
-from events.models import RegistrationStatus
+from events.models import EventPage, RegistrationStatus
 from events.registration import (
     MEMBERS_ONLY_REFUSAL,
     SIGN_IN_REFUSAL,
@@ -28,10 +34,28 @@ from events.registration import (
     seats_left,
     waitlist_position,
 )
+from retex.page_cache import rendering_shell, serve_with_personal_parts
 from retex.ratelimit import rate_limited
 from retex.visibility import page_restrictions_failed
 
 logger = logging.getLogger(__name__)
+
+
+def event_page_route(pattern: str, *, name: str):
+    """Declare `view(request, event)` as the route `pattern` of every event page
+    (`<event URL>pattern`). Wagtail's `RoutablePageMixin` reads the routes from
+    the page class; they are put there from here, where the views are."""
+
+    def declare(view):
+        def route(event, request, *args, **kwargs):
+            return view(request, event, *args, **kwargs)
+
+        route.__name__ = route.__qualname__ = name
+        route.__doc__ = view.__doc__
+        setattr(EventPage, name, routable_path(pattern, name=name)(route))
+        return view
+
+    return declare
 
 
 def _refusal_action(refusal) -> str | None:
@@ -77,10 +101,46 @@ def event_page_context(request, event) -> dict:
     return context
 
 
+@event_page_route("", name="index_route")
+def event_page(request, event):
+    """The event page. Signed-in people share its shell and get their own parts
+    (registration panel, online link) rendered in (`retex.page_cache`)."""
+
+    def serve():
+        # While the shared shell is rendered, the personal parts are markers:
+        # their context is not computed.
+        personal = (
+            {} if rendering_shell(request) else event_page_context(request, event)
+        )
+        request.is_preview = getattr(request, "is_preview", False)
+        return event.render(request, context_overrides=personal)
+
+    return serve_with_personal_parts(event, request, serve=serve)
+
+
+def personal_part_renderer(event, request):
+    """Renders the person's own parts of the page (registration panel, online
+    link), sharing one computation of their context (`retex.page_cache`)."""
+    context = None
+
+    def render(template_name):
+        nonlocal context
+        if context is None:
+            context = {"page": event, "self": event}
+            context.update(event_page_context(request, event))
+        return render_to_string(template_name, context, request=request)
+
+    return render
+
+
+EventPage.personal_part_renderer = personal_part_renderer
+
+
 def _back(event):
     return redirect(event.url)
 
 
+@event_page_route("inscription/", name="register")
 @rate_limited("event_registration")
 @csrf_protect
 def register(request, event):
@@ -147,6 +207,7 @@ def _announce(request, registration, *, created: bool, target) -> None:
         )
 
 
+@event_page_route("desinscription/", name="unregister")
 @rate_limited("event_registration")
 @csrf_protect
 def unregister(request, event):
@@ -167,6 +228,8 @@ def unregister(request, event):
     return _back(event)
 
 
+# Reached through `retex/urls.py`: Wagtail's own pattern allows no dot.
+@event_page_route("evenement.ics/", name="event_ics")
 def event_ics(request, event):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])

@@ -223,8 +223,7 @@ def serve_public_pages(serve):
             opted_in = False
         if (
             opted_in
-            and not args
-            and not kwargs
+            and _is_page_itself(request, args, kwargs)
             and not getattr(request, "is_preview", False)
             and page_is_public(page)
         ):
@@ -232,6 +231,16 @@ def serve_public_pages(serve):
         return response
 
     return serve_and_mark
+
+
+def _is_page_itself(request, args, kwargs) -> bool:
+    """Whether Wagtail routed the request to the page itself, not a sub-route: no
+    route arguments, or a routable page's own URL (`RoutablePageMixin`'s index
+    route, its empty sub-path)."""
+    if not args and not kwargs:
+        return True
+    match = getattr(request, "routable_resolver_match", None)
+    return match is not None and match.url_name == "index_route"
 
 
 # --- The rules -----------------------------------------------------------------------

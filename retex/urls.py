@@ -39,7 +39,7 @@ urlpatterns = [
     # Calendar feeds: the public agenda, each person's secret "my registrations".
     path("evenements/agenda.ics", event_feeds.agenda_feed, name="events_agenda_ics"),
     # `<event URL>evenement.ics`: Wagtail's pattern allows no dot, so route it here
-    # to the page (EventPage.route serves it, with the page's view restrictions).
+    # to the page (its `evenement.ics/` route, with the page's view restrictions).
     re_path(r"^((?:[\w\-]+/)+evenement\.ics)$", wagtail_serve, name="event_ics"),
     path(
         "mon-espace/agenda/<str:token>.ics",
