@@ -203,7 +203,16 @@ def test_seat_staleness_compares_what_readers_saw_with_the_writes():
     }
 
 
-def _mixed(*, knowledge_hits, p95=20.0, errors=0, write_error=None, ages=(0.5,)):
+def _mixed(
+    *,
+    knowledge_hits,
+    p95=20.0,
+    errors=0,
+    write_error=None,
+    ages=(0.5,),
+    rps=900,
+    rate_goal=None,
+):
     writes = [
         {
             "kind": "register",
@@ -220,7 +229,10 @@ def _mixed(*, knowledge_hits, p95=20.0, errors=0, write_error=None, ages=(0.5,))
         {"event": 7, "sent": n + 0.1 + age, "received": n + 0.2 + age, "seats": 100 - n}
         for n, age in enumerate(ages, start=1)
     ]
-    run = _run(hits=knowledge_hits, misses=1000 - knowledge_hits, p95=p95)
+    run = {
+        **_run(hits=knowledge_hits, misses=1000 - knowledge_hits, p95=p95, rps=rps),
+        "rate_goal": rate_goal,
+    }
     return {
         "seconds": 10.0,
         "write_rate_goal": 2.0,
@@ -273,3 +285,13 @@ def test_seats_are_read_from_the_event_page():
     assert seats_shown("<p>1 place restante</p>") == 1
     assert seats_shown("<p>Complet. 3 personnes en liste d'attente</p>") == 0
     assert seats_shown("<p>Places illimitées.</p>") is None
+
+
+def test_a_hit_rate_of_readers_that_fell_behind_is_not_judged():
+    behind = _result({}, mixed=_mixed(knowledge_hits=990, rps=2.0, rate_goal=50.0))
+    on_time = _result({}, mixed=_mixed(knowledge_hits=990, rps=49.0, rate_goal=50.0))
+
+    target = _status(behind, "Mixed run, Knowledge pages: hit rate")
+    assert target["status"] == "INVALID"
+    assert "readers fell behind (2.0 of 50 requests/s planned)" in target["measured"]
+    assert _status(on_time, "Mixed run, Knowledge pages: hit rate")["status"] == "MET"
