@@ -1,47 +1,21 @@
 """Never more confirmed than seats, whatever arrives at once (PostgreSQL)."""
 
-import threading
-
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import connection
 
 from events.models import RegistrationStatus
 from events.registration import (
-    RegistrationError,
     event_promote_waitlist,
     registration_cancel,
     registration_create,
 )
 from tests.factories import EventPageFactory, UserFactory
+from tests.helpers import run_at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_at_once(actions):
-    """Run each action in its own thread, with its own database connection,
-    released together by a barrier."""
-    barrier = threading.Barrier(len(actions))
-    errors = []
-
-    def worker(action):
-        try:
-            barrier.wait()
-            action()
-        except RegistrationError as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def people(count):
@@ -59,11 +33,11 @@ def test_concurrent_registrations_fill_exactly_the_seats(section):
     event = EventPageFactory(parent=section("evenements"), capacity=10)
     users = people(40)
 
-    errors = run_at_once(
+    results = run_at_once(
         [lambda u=u: registration_create(event_id=event.pk, user=u) for u in users]
     )
 
-    assert errors == []
+    assert [created for _registration, created in results] == [True] * 40
     statuses = list(event.registrations.values_list("status", flat=True))
     assert statuses.count(RegistrationStatus.CONFIRMED) == 10
     assert statuses.count(RegistrationStatus.WAITLISTED) == 30
@@ -75,7 +49,12 @@ def test_concurrent_registrations_fill_exactly_the_seats(section):
 def test_double_submits_at_once_register_once(section):
     event = EventPageFactory(parent=section("evenements"), capacity=5)
     (user,) = people(1)
-    run_at_once([lambda: registration_create(event_id=event.pk, user=user)] * 8)
+    results = run_at_once(
+        [lambda: registration_create(event_id=event.pk, user=user)] * 8
+    )
+
+    assert [created for _registration, created in results].count(True) == 1
+    assert len({registration.pk for registration, _created in results}) == 1
     assert event.registrations.filter(user=user).count() == 1
 
 

@@ -4,13 +4,11 @@ failed emails are recorded, retried, and can be enqueued again."""
 import datetime
 import logging
 import smtplib
-import threading
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks.signals import task_finished
 
@@ -23,6 +21,7 @@ from events.reminders import (
     send_reminder_email,
 )
 from tests.factories import EventPageFactory, UserFactory
+from tests.helpers import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -265,21 +264,8 @@ def test_abandoned_emails_are_enqueued_again_by_the_operator(
 def test_runs_at_once_send_each_reminder_once(section):
     event = starting_in(section("evenements"), 12)
     registrations = [register(event) for _ in range(20)]
-    barrier = threading.Barrier(4)
-    claimed = []
 
-    def run():
-        try:
-            barrier.wait()
-            claimed.append(send_due_reminders())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    claimed = run_at_once([send_due_reminders] * 4)
 
     assert sum(claimed) == len(registrations)
     assert len(mail.outbox) == len(registrations)

@@ -27,7 +27,6 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.test.client import ClientMixin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -35,6 +34,7 @@ from wagtail.models import PageViewRestriction
 
 from members.models import User
 from tests.factories import UserFactory
+from tests.helpers import run_at_once
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -402,37 +402,11 @@ def test_an_address_registered_in_other_letters_is_a_registered_address(client):
 RACED = "course@ville-exemple.fr"
 
 
-def _run_in_threads(targets: dict[str, callable]) -> dict:
-    """Run each target in its own thread (its own database connection); re-raise
-    anything a thread raised."""
-    results, errors = {}, []
-
-    def run(name, target):
-        try:
-            results[name] = target()
-        except BaseException as error:  # re-raised below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(name, target), name=name)
-        for name, target in targets.items()
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
-
-
 def _answer(response) -> tuple[int, str]:
     return response.status_code, response.get("Location", "")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_second_of_two_racing_sign_ups_gets_the_ordinary_answer(
     settings, monkeypatch
 ):
@@ -467,7 +441,7 @@ def test_the_second_of_two_racing_sign_ups_gets_the_ordinary_answer(
         return _answer(sign_up(Client(raise_request_exception=False), RACED))
 
     monkeypatch.setattr(manage_email, "email_already_exists", check_then_wait)
-    answers = _run_in_threads({"first": first, "second": second})
+    answers = run_at_once({"first": first, "second": second})
 
     assert answers == {
         "first": (302, "/accounts/confirm-email/"),
@@ -485,19 +459,16 @@ def test_the_second_of_two_racing_sign_ups_gets_the_ordinary_answer(
 # Writers at the same moment: SQLite's in-memory test database refuses them (table
 # locks) where PostgreSQL queues them; the race itself is proved on both above.
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ten_simultaneous_sign_ups_with_one_address_all_get_the_same_answer(
     settings,
 ):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
-    start = threading.Barrier(10, timeout=60)
 
     def sign_up_at_once():
-        client = Client(raise_request_exception=False)
-        start.wait()
-        return _answer(sign_up(client, RACED))
+        return _answer(sign_up(Client(raise_request_exception=False), RACED))
 
-    answers = _run_in_threads({f"t{n}": sign_up_at_once for n in range(10)})
+    answers = run_at_once({f"t{n}": sign_up_at_once for n in range(10)})
 
     assert set(answers.values()) == {(302, "/accounts/confirm-email/")}
     assert User.objects.filter(email=RACED).count() == 1
