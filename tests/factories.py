@@ -4,6 +4,7 @@ import datetime
 
 import factory
 import wagtail_factories
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from events.models import EventKind, EventPage
@@ -152,3 +153,12 @@ def close_response(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+def verified_person(email=None, **fields):
+    """A user whose address is verified (primary), as after a completed sign-up."""
+    user = UserFactory(**({"email": email} if email else {}), **fields)
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    return user

@@ -1,5 +1,6 @@
 """Helpers shared by several test modules."""
 
+import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
@@ -61,3 +62,21 @@ def run_at_once(
     if named:
         return {name: result for (name, _), result in zip(items, results, strict=True)}
     return results
+
+
+def publish(page):
+    """Publish `page` through a revision, as an editor does; returns it."""
+    page.save_revision().publish()
+    return page
+
+
+def api(client, path="/api/search/", **params):
+    """The search API's JSON answer (asserting it answered 200)."""
+    response = client.get(path, params)
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def titles(data):
+    """The titles of a search API answer's results, in order."""
+    return [result["title"] for result in data["results"]]

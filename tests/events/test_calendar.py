@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 import vobject
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -20,18 +19,11 @@ from wagtail.models import PageViewRestriction
 from events.models import CalendarToken, EventSession, Registration, RegistrationStatus
 from events.registration import registration_cancel, registration_create
 from tests.factories import EventPageFactory, ThemeFactory, UserFactory
+from tests.factories import verified_person as person
 
 pytestmark = pytest.mark.django_db
 
 FEED = "/evenements/agenda.ics"
-
-
-def person(**kwargs):
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 def parse(data: bytes):

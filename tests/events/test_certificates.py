@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -17,19 +16,12 @@ from events.models import EventKind, EventSession, Registration, RegistrationSta
 from events.registration import registration_set_attendance
 from retex.models import SiteSettings
 from tests.factories import EventPageFactory, UserFactory
+from tests.factories import verified_person as person
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
 VERIFY = "/attestations/verifier/"
-
-
-def person(email=None, **fields):
-    user = UserFactory(**({"email": email} if email else {}), **fields)
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 @pytest.fixture

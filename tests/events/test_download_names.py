@@ -5,12 +5,16 @@ import datetime
 from email.message import Message
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from events.models import EventKind, Registration, RegistrationStatus
 from events.registration import registration_set_attendance
-from tests.factories import EventPageFactory, UserFactory, give_mfa
+from tests.factories import (
+    EventPageFactory,
+    UserFactory,
+    give_mfa,
+    verified_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +26,6 @@ def downloaded_name(response) -> str:
     message = Message()
     message["Content-Disposition"] = header
     return message.get_filename()
-
-
-def verified_person():
-    user = UserFactory()
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,19 +11,12 @@ from django.utils import timezone
 from events.models import Registration, RegistrationStatus
 from events.registration import registration_create, registration_set_attendance
 from tests.factories import EventPageFactory, UserFactory
+from tests.factories import verified_person as person
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
 LINK = "https://visio.example.org/retex-secret-room"
-
-
-def person(email=None, **fields):
-    user = UserFactory(**({"email": email} if email else {}), **fields)
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 def register(event, user):

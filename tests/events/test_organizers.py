@@ -8,7 +8,6 @@ import re
 
 import openpyxl
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.db import connection
@@ -21,20 +20,12 @@ from events.registration import registration_create
 from tests.factories import (
     CollectivityPageFactory,
     EventPageFactory,
-    UserFactory,
     give_mfa,
 )
+from tests.factories import verified_person as person
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def person(email=None, **fields):
-    user = UserFactory(**({"email": email} if email else {}), **fields)
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 def register(event, user):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
@@ -16,16 +15,9 @@ from events.registration import (
     waitlist_position,
 )
 from tests.factories import EventPageFactory, UserFactory
+from tests.factories import verified_person as person
 
 pytestmark = pytest.mark.django_db
-
-
-def person(email=None):
-    user = UserFactory(**({"email": email} if email else {}))
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 @pytest.fixture

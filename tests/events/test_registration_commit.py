@@ -6,7 +6,6 @@ inside the registration's transaction, so a crash right after the commit loses n
 email, and a rollback leaves no task."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 from django.db import OperationalError, connections, transaction
 from django_tasks_db.models import DBTaskResult
@@ -14,17 +13,10 @@ from django_tasks_db.models import DBTaskResult
 from events.models import Registration, RegistrationStatus
 from events.registration import registration_create
 from events.tasks import promote_waitlist
-from tests.factories import EventPageFactory, UserFactory
+from tests.factories import EventPageFactory
+from tests.factories import verified_person as person
 
 EMAIL_TASK = "events.notifications.send_registration_email"
-
-
-def person():
-    user = UserFactory()
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 @pytest.fixture

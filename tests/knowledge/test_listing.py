@@ -19,14 +19,10 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import publish
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(page):
-    page.save_revision().publish()
-    return page
 
 
 def titles_in(response) -> list[str]:

@@ -13,14 +13,10 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import publish
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(page):
-    page.save_revision().publish()
-    return page
 
 
 def test_an_article_shows_kind_date_reading_time_themes_and_body(client, section):

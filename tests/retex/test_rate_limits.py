@@ -8,23 +8,15 @@ import json
 import uuid
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
 from events.models import Registration
 from retex.ratelimit import Rate, client_ip, parse_rate
 from tests.factories import EventPageFactory, UserFactory
+from tests.factories import verified_person as person
 
 pytestmark = pytest.mark.django_db
-
-
-def person():
-    user = UserFactory()
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=True, primary=True
-    )
-    return user
 
 
 @pytest.fixture

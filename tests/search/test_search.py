@@ -18,13 +18,9 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import api, publish, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(page):
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture
@@ -81,16 +77,6 @@ def corpus(section):
         "town": town,
         "event": event,
     }
-
-
-def api(client, **params):
-    response = client.get("/api/search/", params)
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-def titles(data):
-    return [result["title"] for result in data["results"]]
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,6 @@
 """Search answers come from the cache until the index changes, and never cross
 from members to visitors."""
 
-import json
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache.backends.locmem import LocMemCache
@@ -11,23 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from tests.factories import ArticlePageFactory, UserFactory
+from tests.helpers import api, publish, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def api(client, **params):
-    response = client.get("/api/search/", params)
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-def titles(data):
-    return [result["title"] for result in data["results"]]
-
-
-def publish(page):
-    page.save_revision().publish()
-    return page
 
 
 def search_statements(client, **params):
