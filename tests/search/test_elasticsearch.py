@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import Elasticsearch
 from elasticsearch.dsl.exceptions import ValidationException
 from wagtail.models import PageViewRestriction
 
@@ -30,6 +31,7 @@ from tests.factories import (
     UserFactory,
     give_mfa,
 )
+from tests.helpers import api, publish, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +80,16 @@ def logged():
 
 @pytest.fixture
 def fake_client(settings):
-    """A mock Elasticsearch client in place of the real one for ELASTICSEARCH_URL."""
+    """An autospecced Elasticsearch client in place of the real one for
+    ELASTICSEARCH_URL: a call the real client would refuse (an unknown method or
+    argument) fails the test."""
     settings.ELASTICSEARCH_URL = "http://elasticsearch.test:9200"
-    client = mock.MagicMock(name="Elasticsearch")
+    client = mock.create_autospec(Elasticsearch, instance=True, name="Elasticsearch")
+    # The namespaces are set by Elasticsearch.__init__, out of the class's reach:
+    # specced on those of a real client (which connects to nothing until used).
+    real = Elasticsearch(settings.ELASTICSEARCH_URL)
+    client.indices = mock.create_autospec(type(real.indices), instance=True)
+    client.cluster = mock.create_autospec(type(real.cluster), instance=True)
     client.options.return_value = client
     es._clients[settings.ELASTICSEARCH_URL] = client
     return client
@@ -98,11 +107,6 @@ def bulk_calls(monkeypatch):
 
     monkeypatch.setattr(es, "bulk", fake_bulk)
     return calls
-
-
-def publish(page):
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture
@@ -127,16 +131,6 @@ def corpus(section):
     town = CollectivityPageFactory(parent=section("membres"), title="Ville de Lannion")
     call_command("search_reindex", verbosity=0, stdout=io.StringIO())
     return {"article": article, "members_only": members_only, "town": town}
-
-
-def api(client, path="/api/search/", **params):
-    response = client.get(path, params)
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-def titles(data):
-    return [result["title"] for result in data["results"]]
 
 
 def member_client(client):
@@ -1131,3 +1125,18 @@ def test_after_a_connection_failure_elasticsearch_is_left_alone_for_a_while(
     fake_client.search.side_effect = None
     fake_client.search.return_value.body = {"suggest": {"titles": [{"options": []}]}}
     assert backend.suggest("ville", visibilities=("public",)) == []
+
+
+# --- The fake client ----------------------------------------------------------------
+
+
+def test_the_fake_client_refuses_calls_the_real_one_would_refuse(fake_client):
+    """A call the backend makes with a wrong name or argument fails the tests here,
+    as it would fail against a cluster."""
+    with pytest.raises(TypeError):
+        fake_client.search(indexes="retex-documents", body={})
+    with pytest.raises(TypeError):
+        fake_client.indices.delete("retex-documents")  # Keyword-only.
+    with pytest.raises(AttributeError):
+        fake_client.indices.create_index(index="retex-documents")
+    fake_client.search(index="retex-documents", body={})
