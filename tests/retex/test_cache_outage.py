@@ -144,7 +144,7 @@ def shared_cache(settings, redis_server, clock, monkeypatch):
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.PAGE_CACHE_SECONDS = 300
-    monkeypatch.setattr(page_cache, "_state", page_cache.ProcessState())
+    monkeypatch.setattr(page_cache.storage, "_state", page_cache.ProcessState())
     return cache_backend.server_state(redis_server.url)
 
 

@@ -1,5 +1,5 @@
 """Anonymous visitors get whole pages from the cache; nobody else ever does, and
-a change shows at once (retex/page_cache.py)."""
+a change shows at once (retex/page_cache/)."""
 
 import datetime
 import re
@@ -43,7 +43,7 @@ LOCAL_PAGES_CACHE = {
 def page_cache_on(settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 300
     settings.CACHES = {**settings.CACHES, "pages": LOCAL_PAGES_CACHE}
-    monkeypatch.setattr(page_cache, "_state", page_cache.ProcessState())
+    monkeypatch.setattr(page_cache.storage, "_state", page_cache.ProcessState())
     caches["pages"].clear()
 
 
@@ -270,12 +270,12 @@ def test_a_change_made_by_another_process_shows_within_a_second(
     """The worker or another web process publishes: this process, which keeps its
     own copies for `LOCAL_SECONDS`, asks the shared cache again after that."""
     fetch_twice(client, "/ressources/")
-    this_process = page_cache._state
-    monkeypatch.setattr(page_cache, "_state", page_cache.ProcessState())
+    this_process = page_cache.storage._state
+    monkeypatch.setattr(page_cache.storage, "_state", page_cache.ProcessState())
     committed(
         ArticlePageFactory, parent=section("ressources"), title="Publié par le worker"
     )
-    monkeypatch.setattr(page_cache, "_state", this_process)
+    monkeypatch.setattr(page_cache.storage, "_state", this_process)
     now = time.monotonic()
     monkeypatch.setattr(time, "monotonic", lambda: now + page_cache.LOCAL_SECONDS)
 
@@ -814,7 +814,7 @@ def test_a_change_missed_during_an_outage_is_not_hidden_afterwards(
         title="Publié pendant la panne",
     )
     settings.CACHES = {**settings.CACHES, "pages": LOCAL_PAGES_CACHE}
-    monkeypatch.setattr(page_cache, "RETRY_AFTER", 0)
+    monkeypatch.setattr(page_cache.storage, "RETRY_AFTER", 0)
 
     response = client.get("/ressources/")
 

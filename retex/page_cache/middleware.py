@@ -1,0 +1,68 @@
+"""The two middlewares: anonymous visitors, then signed-in people."""
+
+from __future__ import annotations
+
+from retex.page_cache.keys import (
+    HEADER,
+    enabled,
+    request_key,
+    response_is_storable,
+    signed_in_request_key,
+)
+from retex.page_cache.shells import fill_stored_shell, shell_key
+from retex.page_cache.storage import lookup, lookup_any, response_from, store
+
+# --- The middleware ------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve anonymous visitors' stored pages; store the ones that qualify."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request_key(request) if enabled() else None
+        if key is None:
+            return self.get_response(request)
+        generation, entry = lookup(key)
+        if entry is not None:
+            return response_from(entry)
+        request.page_cache_key = key
+        response = self.get_response(request)
+        if generation is not None and response_is_storable(request, response):
+            store(key, generation, response)
+        response[HEADER] = "MISS"
+        return response
+
+
+class SignedInPageCacheMiddleware:
+    """Serve signed-in people the stored pages of those who may see the same
+    (`signed_in_request_key`); store the ones that qualify. After sessions,
+    authentication and messages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = signed_in_request_key(request) if enabled() else None
+        if key is None:
+            return self.get_response(request)
+        # The page itself, or the shell of a page with personal parts.
+        shell = shell_key(key)
+        generation, found = lookup_any([key, shell])
+        if key in found:
+            return response_from(found[key])
+        if shell in found:
+            response = fill_stored_shell(request, found[shell])
+            if response is not None:
+                return response
+        request.signed_in_page_cache_key = key
+        response = self.get_response(request)
+        if generation is not None and response_is_storable(
+            request, response, signed_in=True
+        ):
+            store(key, generation, response)
+        # "HIT" when the page was made from a stored shell (personal parts).
+        response.setdefault(HEADER, "MISS")
+        return response
