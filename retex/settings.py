@@ -96,8 +96,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication: anonymous visitors' cached pages are
-    # served without them (retex/page_cache.py).
-    "retex.page_cache.PageCacheMiddleware",
+    # served without them (retex/page_cache/).
+    "retex.page_cache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,8 +106,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: signed-in people are served the pages
-    # stored for those who may see the same (retex/page_cache.py).
-    "retex.page_cache.SignedInPageCacheMiddleware",
+    # stored for those who may see the same (retex/page_cache/).
+    "retex.page_cache.middleware.SignedInPageCacheMiddleware",
     # After allauth's and the messages middleware: sends staff without a second
     # factor from the admin to the MFA set-up page, with a message.
     "members.middleware.AdminRequiresMFAMiddleware",
