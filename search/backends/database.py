@@ -4,8 +4,10 @@ SQLite matches with FTS5 and ranks with bm25 (title 10, lead 4, body 1);
 PostgreSQL matches the full tsvector through its GIN index and ranks with
 ts_rank on a small title (A) and lead (B) vector, so that a broad query reads
 no document's full vector; body-only matches tie and go by date. Whole phrases,
-ranked first, are found through a GIN index of adjacent-term pairs. Both match the
-terms of `search.analysis`, so they answer alike. The match runs once, in a
+ranked first, are found through a GIN index of adjacent-term pairs, a phrase of
+three terms or more then checked whole in the candidates' terms (its pairs may
+stand apart), as FTS5 checks it. Both match the terms of `search.analysis`, so
+they answer alike. The match runs once, in a
 common table expression, with the filters and the ordering in the same
 statement: no per-row ranking subquery.
 
@@ -45,6 +47,25 @@ def _materialized() -> str:
             else ""
         )
     return "MATERIALIZED "
+
+
+def _postgres_phrase(phrase) -> tuple[str, list]:
+    """PostgreSQL condition (and params): the phrase's terms next to each other,
+    in order, in one field, as an FTS5 phrase.
+
+    The GIN index of adjacent-term pairs finds the candidates. Two terms are one
+    pair, exact; from three on, every pair may be present with the pairs apart
+    ("feuille de route" … "route numérique"), so the whole phrase is then looked
+    for in the candidates' terms (read only for those rows).
+    """
+    sql, params = "pair_vector @@ CAST(%s AS tsquery)", [pair_tsquery(phrase)]
+    if len(phrase) < 3:
+        return sql, params
+    fields = " OR ".join(
+        f"strpos(' ' || coalesce({column}, '') || ' ', %s) > 0"
+        for column in ("title_terms", "lead_terms", "body_terms")
+    )
+    return f"({sql} AND ({fields}))", [*params, *[f" {' '.join(phrase)} "] * 3]
 
 
 class DatabaseBackend:
@@ -127,11 +148,9 @@ class DatabaseBackend:
             params = [tsquery(query.clauses)]
             phrase = "FALSE"
             if query.phrase:
-                phrase = (
-                    "id IN (SELECT id FROM search_searchentry "
-                    "WHERE pair_vector @@ CAST(%s AS tsquery))"
-                )
-                params.append(pair_tsquery(query.phrase))
+                whole, whole_params = _postgres_phrase(query.phrase)
+                phrase = f"id IN (SELECT id FROM search_searchentry WHERE {whole})"
+                params += whole_params
             match, match_params = self._postgres_match(query.clauses)
             sql = (
                 "SELECT id, ts_rank(rank_vector, to_tsquery('simple', %s)) AS score, "
@@ -157,9 +176,10 @@ class DatabaseBackend:
 
         Clauses of single words go to the full vector in one tsquery; a clause
         with a phrase among its alternatives (quotes, "tiers-lieu", a synonym
-        of several words) matches the phrase by its adjacent-term pairs. No
-        positional (`<->`) match: the GIN index cannot check positions, and
-        PostgreSQL would read the full vector of every candidate to do it.
+        of several words) matches the phrase by its adjacent-term pairs (from
+        three terms, checked whole: `_postgres_phrase`). No positional (`<->`)
+        match: the GIN index cannot check positions, and PostgreSQL would read
+        the full vector of every candidate to do it.
         """
         words, conditions, params = [], [], []
         for clause in clauses:
@@ -173,8 +193,9 @@ class DatabaseBackend:
                 params.append(" | ".join(f"'{word}'" for (word,) in singles))
             for alternative in clause:
                 if len(alternative) > 1:
-                    alternatives.append("pair_vector @@ CAST(%s AS tsquery)")
-                    params.append(pair_tsquery(alternative))
+                    whole, whole_params = _postgres_phrase(alternative)
+                    alternatives.append(whole)
+                    params += whole_params
             conditions.append("(" + " OR ".join(alternatives) + ")")
         if words:
             conditions.insert(0, "search_vector @@ to_tsquery('simple', %s)")
