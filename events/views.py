@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path as routable_path
@@ -238,7 +239,9 @@ def event_ics(request, event):
     response = HttpResponse(
         event_calendar([event]).to_ical(), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{event.slug}.ics"
+    )
     return response
 
 

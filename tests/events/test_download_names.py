@@ -95,3 +95,15 @@ def test_an_accented_certificate_name_survives(client, organizer, section):
 
     assert response.status_code == 200
     assert downloaded_name(response) == "attestation-sécurité-des-élus.pdf"
+
+
+def test_an_accented_event_calendar_file_name_survives(client, section):
+    event = EventPageFactory(
+        parent=section("evenements"), slug="café-numérique-œcuménique"
+    )
+
+    response = client.get(event.url + "evenement.ics")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert downloaded_name(response) == "café-numérique-œcuménique.ics"
