@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "knowledge",
     "events",
     "search",
+    "aid",
     # Before django_tasks_db: its `db_worker` command replaces the library's.
     "retex.worker",
     "wagtail.contrib.forms",
@@ -369,6 +370,8 @@ RETEX_RATE_LIMITS = {
     # The JSON search API; the suggestions follow keystrokes, hence more room.
     "search_api": "120/m",
     "search_suggest": "300/m",
+    # POSTs of the mutual-aid space that write (questions, answers, reports).
+    "aid_post": "20/h",
 }
 # RATE_LIMITS="search_api=600/m,event_registration=10/10m" overrides some of them
 # (the benchmark, a load generator on one address, lifts them this way).

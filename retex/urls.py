@@ -52,6 +52,7 @@ urlpatterns = [
         name="calendar_token_reset",
     ),
     path("mon-espace/", include("members.urls")),
+    path("entraide/", include("aid.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
     path("ressources/flux.xml", KnowledgeRssFeed(), name="knowledge_feed_rss"),
     path("membres/export.csv", directory_export_csv, name="directory_export_csv"),

@@ -41,6 +41,7 @@ KIND_LABELS = {
     "collectivite": "Collectivité",
     "evenement": "Événement",
     "document": "Document",
+    "question": "Question",
 }
 
 
@@ -318,6 +319,49 @@ def document_key(document_id: int) -> str:
     return f"document:{document_id}"
 
 
+def question_key(question_id: int) -> str:
+    return f"question:{question_id}"
+
+
+def document_for_question(question) -> SearchDocument | None:
+    """A mutual-aid question's entry, with its visible answers' text: for
+    members only (every question is, for now), and none when it is hidden."""
+    from aid.text import plain_text
+
+    if question.hidden:
+        return None
+    slugs, names = _themes(question)
+    answers = [a for a in question.answers.all() if not a.hidden]
+    collectivity = question.collectivity
+    return SearchDocument(
+        key=question_key(question.pk),
+        page_id=None,
+        kind="question",
+        title=question.title,
+        lead=plain_text(question.details)[:600],
+        body="\n".join(plain_text(answer.body) for answer in answers),
+        themes=slugs,
+        theme_names=names,
+        collectivity_kind=collectivity.kind if collectivity else "",
+        region=collectivity.region if collectivity else "",
+        date=timezone.localdate(question.created_at),
+        url=question.get_absolute_url(),
+        visibility=MEMBERS,
+        suggestions=[question.title],
+    )
+
+
+def searchable_questions():
+    from aid.models import Question
+
+    return (
+        Question.objects.filter(hidden=False)
+        .select_related("collectivity")
+        .prefetch_related("themes", "answers")
+        .order_by("pk")
+    )
+
+
 def searchable_pages():
     from events.models import EventPage
     from knowledge.models import KnowledgePage
@@ -380,6 +424,11 @@ def all_documents() -> Iterator[SearchDocument]:
         .order_by("pk")
         .iterator(chunk_size=BATCH_SIZE)
     )
+    questions = searchable_questions().iterator(chunk_size=BATCH_SIZE)
+    for question in questions:
+        document = document_for_question(question)
+        if document is not None:
+            yield document
     restricted_paths = [path for path, _kind, _groups in restrictions.restrictions]
     while batch := list(itertools.islice(uploads, BATCH_SIZE)):
         read_documents(batch, restricted_paths=restricted_paths)

@@ -119,6 +119,24 @@ def _document_entries(
     return documents + page_documents, removed + page_removed
 
 
+def reindex_question(question_id: int) -> bool:
+    """Index a mutual-aid question with its visible answers, or remove its
+    entry (hidden, deleted). True when it has an entry."""
+    from search.documents import (
+        document_for_question,
+        question_key,
+        searchable_questions,
+    )
+
+    question = searchable_questions().filter(pk=question_id).first()
+    document = document_for_question(question) if question else None
+    if document is None:
+        write([], [question_key(question_id)])
+        return False
+    write([document], [])
+    return True
+
+
 def reindex_documents(document_ids, *, page_ids=()) -> int:
     """Index these documents (or remove them: deleted, kept out of search, used
     by no page anyone may find) and every page using them, plus `page_ids` (the

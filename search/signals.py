@@ -4,6 +4,9 @@ Pages: publishing, unpublishing, deleting, moving, and view restrictions (the
 page, its descendants, the documents they use and the other pages using those:
 a document's audience follows every page using it).
 
+Mutual-aid questions: asked, answered, an answer edited, hidden or restored,
+the question hidden, restored or deleted: the question's entry.
+
 Uploaded documents: saved (title, file, collection), text extracted, deleted,
 attached to or detached from a page, linked or unlinked (Wagtail's reference
 index), or their collection's privacy changed: the document and every page
@@ -159,6 +162,34 @@ def collection_privacy_changed(sender, instance, **kwargs):
     )
     if document_ids:
         _reindex_documents(document_ids)
+
+
+def _reindex_question(question_id):
+    from search.tasks import update_question_in_index
+
+    enqueue_after_commit(update_question_in_index, question_id=question_id)
+
+
+@receiver(post_save, sender="aid.Question")
+@receiver(post_delete, sender="aid.Question")
+def question_changed(sender, instance, raw=False, **kwargs):
+    """Asked, edited, hidden or restored, closed, resolved, deleted."""
+    if not raw:
+        _reindex_question(instance.pk)
+
+
+@receiver(m2m_changed, sender="aid.Question_themes")
+def question_themes_changed(sender, instance, action, reverse, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        _reindex_question(instance.pk)
+
+
+@receiver(post_save, sender="aid.Answer")
+@receiver(post_delete, sender="aid.Answer")
+def answer_changed(sender, instance, raw=False, **kwargs):
+    """Its text is in its question's entry (while it is visible)."""
+    if not raw:
+        _reindex_question(instance.question_id)
 
 
 @receiver(post_save, sender="search.Synonym")

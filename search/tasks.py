@@ -6,7 +6,7 @@ from django.conf import settings
 from django_tasks import task
 
 from search.documents import all_documents
-from search.indexing import reindex_documents, reindex_page
+from search.indexing import reindex_documents, reindex_page, reindex_question
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,13 @@ def update_documents_in_index(
     file, text or collection changed, it was deleted, or a page started or
     stopped using it (`search.indexing.reindex_documents`)."""
     return reindex_documents(document_ids, page_ids=page_ids or ())
+
+
+@task()
+def update_question_in_index(*, question_id: int) -> bool:
+    """Index a mutual-aid question with its visible answers, or remove it
+    (hidden, deleted): `search.indexing.reindex_question`."""
+    return reindex_question(question_id)
 
 
 @task()

@@ -2,7 +2,8 @@
 
 Unique words are placed in a members-only page's body, a never-published page,
 a newer unpublished revision of a public page, a members-only event and the
-text of a document attached to the members-only page. An anonymous visitor and
+text of a document attached to the members-only page, a question to the network
+(`/entraide/`) and its answer. An anonymous visitor and
 a logged-in non-member then crawl every link of the site from the home page,
 and request every feed, export, search surface, calendar and file URL: no
 answer may contain any of the words. A member does find them where they belong,
@@ -11,6 +12,7 @@ so the test would notice a site that shows them to nobody.
 
 import json
 import re
+import uuid
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -21,8 +23,11 @@ from django.core import mail
 from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
+from aid.answers import answer_create
+from aid.questions import question_create
 from events.models import CalendarToken
 from knowledge.models import KnowledgePageDocument
+from members.affiliation import affiliation_request
 from retex.visibility import MEMBERS_GROUP
 from tests.factories import (
     ArticlePageFactory,
@@ -42,7 +47,17 @@ IN_DRAFT = "zorglubbrouillon"
 IN_REVISION = "zorglubrevision"
 IN_EVENT = "zorglubagenda"
 IN_DOCUMENT = "zorglubdocument"
-WORDS = (IN_MEMBERS_PAGE, IN_DRAFT, IN_REVISION, IN_EVENT, IN_DOCUMENT)
+IN_QUESTION = "zorglubquestion"
+IN_ANSWER = "zorglubreponse"
+WORDS = (
+    IN_MEMBERS_PAGE,
+    IN_DRAFT,
+    IN_REVISION,
+    IN_EVENT,
+    IN_DOCUMENT,
+    IN_QUESTION,
+    IN_ANSWER,
+)
 
 MAX_CRAWL = 400
 SKIPPED_PREFIXES = ("/admin/", "/accounts/logout/", "/static/", "/media/")
@@ -71,7 +86,11 @@ def verified(user):
 def site(section, django_capture_on_commit_callbacks):
     resources, events = section("ressources"), section("evenements")
     with django_capture_on_commit_callbacks(execute=True):
-        CollectivityPageFactory(parent=section("membres"), title="Ville de Lannion")
+        lannion = CollectivityPageFactory(
+            parent=section("membres"),
+            title="Ville de Lannion",
+            email_domains="ville-lannion.fr",
+        )
         public_article = ArticlePageFactory(parent=resources, title="Un article public")
         members_page = members_only(
             ArticlePageFactory(
@@ -116,6 +135,22 @@ def site(section, django_capture_on_commit_callbacks):
         members_event.save_revision().publish()
         public_event = EventPageFactory(parent=events, title="Webinaire public")
     call_command("search_reindex", verbosity=0)
+    # A question to the network and its answer, by members of the network.
+    asker = verified(UserFactory(email="elue@ville-lannion.fr"))
+    affiliation_request(user=asker, collectivity=lannion)
+    question, _ = question_create(
+        author=asker,
+        title=f"Question {IN_QUESTION}",
+        details=f"Précisions {IN_QUESTION}.",
+        token=uuid.uuid4(),
+    )
+    answer_create(
+        question_id=question.pk,
+        author=asker,
+        body=f"Réponse {IN_ANSWER}.",
+        token=uuid.uuid4(),
+    )
+    call_command("search_reindex", verbosity=0)
 
     member = verified(UserFactory(email="membre@ville-lannion.fr"))
     member.groups.add(Group.objects.get(name=MEMBERS_GROUP))
@@ -127,6 +162,7 @@ def site(section, django_capture_on_commit_callbacks):
         "public_event": public_event,
         "member": member,
         "outsider": outsider,
+        "question": question,
         "outsider_token": CalendarToken.objects.create(user=outsider, token="o" * 40),
         "member_token": CalendarToken.objects.create(user=member, token="m" * 40),
     }
@@ -179,6 +215,12 @@ def surfaces(d) -> list[str]:
         "/api/search/suggest/?q=Brouillon",
         "/api/search/suggest/?q=Nouvelle",
         "/recherche/?q=zorglub*",
+        "/entraide/",
+        "/entraide/poser/",
+        # Its real URL carries its title's words (the slug): anyone who has it
+        # already knows them. Any other slug redirects only those who may read it.
+        f"/entraide/{d['question'].pk}-x/",
+        "/api/search/suggest/?q=Question",
     ]
     for word in WORDS:
         urls += [f"/recherche/?q={word}", f"/api/search/?q={word}"]
@@ -286,3 +328,8 @@ def test_members_do_find_it_where_it_belongs(
         json.loads(body_of(client.get("/api/search/", {"q": IN_DRAFT})))["count"] == 0
     )
     assert IN_REVISION not in body_of(client.get("/ressources/"))
+    # Questions to the network and their answers, for members.
+    thread = body_of(client.get(site["question"].get_absolute_url()))
+    assert IN_QUESTION in thread and IN_ANSWER in thread
+    found = json.loads(body_of(client.get("/api/search/", {"q": IN_ANSWER})))
+    assert [r["kind"] for r in found["results"]] == ["question"]

@@ -20,6 +20,7 @@ run in one test, with the data set up once for that role.
 import datetime
 import os
 import re
+import uuid
 
 import pytest
 import wagtail_factories
@@ -37,6 +38,8 @@ from wagtail.models import (
     Workflow,
 )
 
+from aid.answers import answer_create
+from aid.questions import question_create, report_create
 from events.models import CalendarToken, Registration, RegistrationStatus
 from knowledge.models import KnowledgePageDocument
 from members.affiliation import affiliation_request, affiliation_set_role
@@ -366,6 +369,38 @@ EXPECTED: dict[str, str] = {
     'admin/images/chooser/create/': "login login login 200 200 200",
     'admin/images/chooser/<int:image_id>/select_format/':
         "login login login 302 302 200",
+    # Moderation of the mutual-aid space: editors view and edit (hide,
+    # restore, handle), nobody adds from the admin, only administrators delete.
+    'admin/entraide/signalements/': "login login login 302 200 200",
+    'admin/entraide/signalements/results/': "login login login 302 200 200",
+    'admin/entraide/signalements/new/': "login login login 302 302 302",
+    'admin/entraide/signalements/edit/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/signalements/delete/<int:pk>/': "login login login 302 302 200",
+    'admin/entraide/signalements/history/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/signalements/history-results/<int:pk>/':
+        "login login login 302 200 200",
+    'admin/entraide/signalements/usage/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/signalements/inspect/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/questions/': "login login login 302 200 200",
+    'admin/entraide/questions/results/': "login login login 302 200 200",
+    'admin/entraide/questions/new/': "login login login 302 302 302",
+    'admin/entraide/questions/edit/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/questions/delete/<int:pk>/': "login login login 302 302 200",
+    'admin/entraide/questions/history/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/questions/history-results/<int:pk>/':
+        "login login login 302 200 200",
+    'admin/entraide/questions/usage/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/questions/inspect/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/reponses/': "login login login 302 200 200",
+    'admin/entraide/reponses/results/': "login login login 302 200 200",
+    'admin/entraide/reponses/new/': "login login login 302 302 302",
+    'admin/entraide/reponses/edit/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/reponses/delete/<int:pk>/': "login login login 302 302 200",
+    'admin/entraide/reponses/history/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/reponses/history-results/<int:pk>/':
+        "login login login 302 200 200",
+    'admin/entraide/reponses/usage/<int:pk>/': "login login login 302 200 200",
+    'admin/entraide/reponses/inspect/<int:pk>/': "login login login 302 200 200",
     'admin/sprite/': "200 200 200 200 200 200",
     'admin/password_reset/': "404 404 404 404 404 404",
     'admin/password_reset/done/': "404 404 404 404 404 404",
@@ -427,6 +462,18 @@ EXPECTED: dict[str, str] = {
     'attestations/verifier/': "200 200 200 200 200 200",
     'mon-espace/attestations/<int:registration_id>/attestation.pdf':
         "login 404 404 404 404 404",
+    # Entraide: members only; others signed in get how to join (403); editors
+    # read and moderate but neither ask nor answer; only an answer's author edits it.
+    'entraide/': "login 403 200 200 200 200",
+    'entraide/poser/': "login 403 200 200 403 403",
+    'entraide/<int:question_id>-<str:slug>/': "login 403 200 200 200 200",
+    'entraide/<int:question_id>-<str:slug>/repondre/': "login 403 405 405 405 405",
+    'entraide/<int:question_id>-<str:slug>/clore/': "login 403 405 405 405 405",
+    'entraide/<int:question_id>-<str:slug>/signaler/': "login 403 405 405 405 405",
+    'entraide/reponses/<int:answer_id>/utile/': "login 403 405 405 405 405",
+    'entraide/reponses/<int:answer_id>/solution/': "login 403 405 405 405 405",
+    'entraide/reponses/<int:answer_id>/modifier/': "login 403 302 200 403 403",
+    'entraide/reponses/<int:answer_id>/signaler/': "login 403 405 405 405 405",
     '_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/':
         "200 200 200 200 200 200",
     '_util/login/': "login login login login login login",
@@ -553,6 +600,18 @@ def build_data(section, home_page) -> dict:
     event.save_revision(user=superuser)
 
     theme = ThemeFactory()
+    question, _ = question_create(
+        author=member,
+        title="Une question au réseau",
+        details="Précisions.",
+        token=uuid.uuid4(),
+    )
+    answer, _ = answer_create(
+        question_id=question.pk,
+        author=representative,
+        body="Une réponse.",
+        token=uuid.uuid4(),
+    )
     synonym = Synonym.objects.create(terms="matrice, tableau")
     document = _document("guide.pdf", page=article)
     members_document = _document("bureau.pdf", page=members_article)
@@ -586,6 +645,9 @@ def build_data(section, home_page) -> dict:
         "token": token,
         "pending": pending,
         "theme": theme,
+        "question": question,
+        "answer": answer,
+        "report": report_create(user=member, answer_id=answer.pk, reason="Hors sujet"),
         "synonym": synonym,
         "document": document,
         "members_document": members_document,
@@ -670,6 +732,9 @@ def _pk_for(route: str, d) -> int:
         ("admin/snippets/choose/search/synonym/", d["synonym"].pk),
         ("admin/sites/", d["site"].pk),
         ("admin/affiliations/", d["pending"].pk),
+        ("admin/entraide/questions/", d["question"].pk),
+        ("admin/entraide/reponses/", d["answer"].pk),
+        ("admin/entraide/signalements/", d["report"].pk),
         ("admin/users/", d["users"]["verified"].pk),
         ("admin/groups/", d["members_group"].pk),
         ("admin/documents/", d["document"].pk),
@@ -717,6 +782,9 @@ def _param(name: str, route: str, d) -> str:
         "affiliation_id": d["pending"].pk,
         "decision": "approve",
         "uidb64": "MQ",
+        "question_id": d["question"].pk,
+        "slug": d["question"].slug,
+        "answer_id": d["answer"].pk,
         "key": "cle",
     }
     if name == "pk":

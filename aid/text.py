@@ -1,0 +1,44 @@
+"""What members write: a little Markdown, rendered to a few safe HTML tags.
+
+Members write in a plain textarea (no JavaScript needed): paragraphs,
+**gras**, *italique*, lists and links `[texte](https://…)`. Any HTML they type
+is shown as typed (escaped before Markdown sees it), and the rendered HTML goes
+through `nh3` (as `knowledge.importing` does) down to `ALLOWED_TAGS`, links
+limited to http(s) and mailto with `rel="nofollow ugc noopener"`. The source
+text is stored; the HTML is computed when shown, so a stricter rule applies to
+everything already written.
+"""
+
+import html
+
+import markdown
+import nh3
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code"}
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_text(source: str) -> SafeString:
+    """The HTML of a question's details or an answer's body."""
+    if not source or not source.strip():
+        return mark_safe("")
+    rendered = markdown.markdown(
+        html.escape(source, quote=False), extensions=["sane_lists", "nl2br"]
+    )
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=set(),
+        attributes={"a": {"href"}},
+        url_schemes=LINK_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)  # noqa: S308 (sanitised by nh3 just above)
+
+
+def plain_text(source: str) -> str:
+    """The words of `source`, for the search index and snippets."""
+    return " ".join(html.unescape(strip_tags(render_text(source))).split())

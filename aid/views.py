@@ -1,0 +1,345 @@
+"""`/entraide/`: thin views over `questions.py`, `answers.py` and `selectors.py`.
+
+Anonymous visitors are sent to the login page; signed-in people who may not
+read the space get a 403 page explaining how to join (`aid/not_member.html`).
+Every POST answers with a redirect (with a message) or the form again with its
+French errors; none needs JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aid import answers as answer_rules
+from aid import questions as question_rules
+from aid.access import can_moderate, can_read, can_write
+from aid.errors import AidError
+from aid.forms import (
+    AnswerEditForm,
+    AnswerForm,
+    QuestionFilterForm,
+    QuestionForm,
+    ReportForm,
+)
+from aid.models import Answer, Question, QuestionStatus
+from aid.selectors import question_answers, questions_listing
+from retex.pagination import paginate
+from retex.ratelimit import rate_limited
+
+POSTING = "aid_post"
+
+
+def _refuse(request, *, writing: bool = False):
+    """The 403 page: how to join the network (or why this is for members)."""
+    return render(request, "aid/not_member.html", {"writing": writing}, status=403)
+
+
+def _reader(view):
+    """Signed-in readers only (anonymous: login; others: how to join)."""
+
+    def wrapper(request, *args, **kwargs):
+        if not can_read(request.user):
+            return _refuse(request)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
+
+
+def _parse_id(value) -> int:
+    if not 0 < value < 2**63:
+        raise Http404
+    return value
+
+
+def _question_or_404(question_id: int) -> Question:
+    question = (
+        Question.objects.filter(pk=_parse_id(question_id), hidden=False)
+        .select_related("author", "collectivity")
+        .prefetch_related("themes")
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@_reader
+def question_list(request):
+    form = QuestionFilterForm(request.GET or None)
+    filters = form.valid_filters() if form.is_bound else {}
+    questions = paginate(request, questions_listing(filters=filters))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _private(
+        render(
+            request,
+            "aid/question_list.html",
+            {
+                "questions": questions,
+                "filter_form": form,
+                "filtered": bool(filters),
+                "extra_query": query.urlencode(),
+                "can_ask": can_write(request.user),
+            },
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited(POSTING)
+def question_create(request):
+    if not can_write(request.user):
+        return _refuse(request, writing=True)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question, created = question_rules.question_create(
+                author=request.user,
+                title=form.cleaned_data["title"],
+                details=form.cleaned_data["details"],
+                themes=form.cleaned_data["themes"],
+                token=form.cleaned_data["token"],
+            )
+        except AidError as error:
+            form.add_error(None, error.message)
+        else:
+            if created:
+                messages.success(request, _("Votre question est posée au réseau."))
+            return redirect(question)
+    return _private(render(request, "aid/question_form.html", {"form": form}))
+
+
+def _question_context(request, question, **forms):
+    user = request.user
+    answers = question_answers(question, user=user)
+    is_asker = question.author_id is not None and question.author_id == user.pk
+    writer = can_write(user)
+    for answer in answers:
+        answer.editable = writer and answer_rules.can_edit(answer, user)
+        answer.deadline = answer_rules.edit_deadline(answer)
+        answer.report_form = ReportForm(prefix_id=f"signalement-{answer.pk}")
+    return {
+        "question": question,
+        "answers": answers,
+        "is_asker": is_asker,
+        "can_write": writer,
+        "can_answer": writer and question.status != QuestionStatus.CLOSED,
+        "can_choose": writer and is_asker and question.status != QuestionStatus.CLOSED,
+        "can_close": question.status != QuestionStatus.CLOSED
+        and ((is_asker and writer) or can_moderate(user)),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "report_form": forms.get("report_form")
+        or ReportForm(prefix_id="signalement-question"),
+    }
+
+
+@_reader
+def question_detail(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    return _private(
+        render(
+            request,
+            "aid/question_detail.html",
+            _question_context(request, question),
+        )
+    )
+
+
+def _done(request, target, text):
+    messages.success(request, text)
+    return redirect(target)
+
+
+def _refused(request, target, error: AidError):
+    messages.error(request, error.message)
+    return redirect(target)
+
+
+@_reader
+@require_POST
+@rate_limited(POSTING)
+def answer_create(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    if not can_write(request.user):
+        return _refuse(request, writing=True)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer, created = answer_rules.answer_create(
+                question_id=question.pk,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                token=form.cleaned_data["token"],
+            )
+        except AidError as error:
+            form.add_error(None, error.message)
+        else:
+            if created:
+                messages.success(request, _("Votre réponse est publiée."))
+            return redirect(answer)
+    context = _question_context(request, question, answer_form=form)
+    return _private(render(request, "aid/question_detail.html", context, status=400))
+
+
+@_reader
+@require_POST
+def question_close(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    try:
+        question_rules.question_close(question_id=question.pk, user=request.user)
+    except AidError as error:
+        return _refused(request, question, error)
+    return _done(request, question, _("La question est close."))
+
+
+@_reader
+@require_POST
+@rate_limited(POSTING)
+def question_report(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    if not can_write(request.user):
+        return _refuse(request, writing=True)
+    form = ReportForm(request.POST, prefix_id="signalement-question")
+    if form.is_valid():
+        try:
+            question_rules.report_create(
+                user=request.user,
+                question_id=question.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except AidError as error:
+            return _refused(request, question, error)
+        return _done(
+            request,
+            question,
+            _("Merci\u00a0: l'équipe du réseau va examiner votre signalement."),
+        )
+    context = _question_context(request, question, report_form=form)
+    return _private(render(request, "aid/question_detail.html", context, status=400))
+
+
+def _answer_or_404(answer_id: int) -> Answer:
+    answer = (
+        Answer.objects.filter(
+            pk=_parse_id(answer_id), hidden=False, question__hidden=False
+        )
+        .select_related("question")
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    return answer
+
+
+@_reader
+@require_POST
+def answer_useful(request, answer_id: int):
+    answer = _answer_or_404(answer_id)
+    try:
+        answer_rules.answer_mark_useful(answer_id=answer.pk, user=request.user)
+    except AidError as error:
+        return _refused(request, answer, error)
+    return _done(
+        request, answer, _("Merci\u00a0: la réponse est marquée «\u00a0utile\u00a0».")
+    )
+
+
+@_reader
+@require_POST
+def answer_solution(request, answer_id: int):
+    answer = _answer_or_404(answer_id)
+    try:
+        answer_rules.answer_mark_solution(answer_id=answer.pk, user=request.user)
+    except AidError as error:
+        return _refused(request, answer, error)
+    return _done(
+        request,
+        answer,
+        _("Cette réponse est la solution\u00a0: la question est résolue."),
+    )
+
+
+@_reader
+@require_POST
+@rate_limited(POSTING)
+def answer_report(request, answer_id: int):
+    answer = _answer_or_404(answer_id)
+    if not can_write(request.user):
+        return _refuse(request, writing=True)
+    form = ReportForm(request.POST, prefix_id=f"signalement-{answer.pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return redirect(answer)
+    try:
+        question_rules.report_create(
+            user=request.user, answer_id=answer.pk, reason=form.cleaned_data["reason"]
+        )
+    except AidError as error:
+        return _refused(request, answer, error)
+    return _done(
+        request,
+        answer,
+        _("Merci\u00a0: l'équipe du réseau va examiner votre signalement."),
+    )
+
+
+@_reader
+@require_http_methods(["GET", "POST"])
+def answer_edit(request, answer_id: int):
+    answer = _answer_or_404(answer_id)
+    if not can_write(request.user):
+        return _refuse(request, writing=True)
+    if answer.author_id != request.user.pk:
+        return _refused(
+            request,
+            answer,
+            AidError(_("Vous ne pouvez modifier que vos propres réponses.")),
+        )
+    if not answer_rules.can_edit(answer, request.user):
+        return _refused(
+            request,
+            answer,
+            AidError(_("Le délai pour modifier cette réponse est passé.")),
+        )
+    form = AnswerEditForm(request.POST or None, initial={"body": answer.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_rules.answer_edit(
+                answer_id=answer.pk, user=request.user, body=form.cleaned_data["body"]
+            )
+        except AidError as error:
+            form.add_error(None, error.message)
+        else:
+            return _done(request, answer, _("Votre réponse est modifiée."))
+    return _private(
+        render(
+            request,
+            "aid/answer_form.html",
+            {
+                "form": form,
+                "answer": answer,
+                "deadline": answer_rules.edit_deadline(answer),
+                "cancel_url": reverse(
+                    "aid:question",
+                    kwargs={
+                        "question_id": answer.question_id,
+                        "slug": answer.question.slug,
+                    },
+                ),
+            },
+        )
+    )
