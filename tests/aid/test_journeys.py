@@ -209,3 +209,12 @@ def test_what_members_write_is_shown_as_text_with_links_never_as_html(client, pe
     assert "&lt;script&gt;" in page
     assert "&lt;b&gt;gras&lt;/b&gt;" in page
     assert "javascript:" not in page
+
+
+def test_the_home_page_invites_to_ask_the_network(client, home_page):
+    page = client.get("/").content.decode()
+
+    assert '<a href="/entraide/poser/">Poser une question au réseau</a>' in page
+    # A visitor is asked to sign in, then comes back to the form.
+    response = client.get("/entraide/poser/")
+    assert response["Location"] == "/accounts/login/?next=/entraide/poser/"
