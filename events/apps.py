@@ -18,3 +18,32 @@ class EventsConfig(AppConfig):
         from members.my_space import my_space_section
 
         my_space_section(calendar_section)
+        declare_cache_dependencies()
+
+
+def declare_cache_dependencies() -> None:
+    """What a write of this app's rows changes on cached pages
+    (`retex.page_cache.invalidation`)."""
+    from retex.page_cache import declare, declare_invisible
+
+    # Seats left: the event's page and every listing of events (the agenda).
+    declare(
+        "events.registration",
+        lambda registration: (f"seats:{registration.event_id}", "seats"),
+        # Reminders and certificates: nothing a page shows.
+        bookkeeping=(
+            "attended",
+            "certificate_code",
+            "reminder_sent_at",
+            "waitlist_notice_sent_at",
+        ),
+    )
+    declare(
+        "events.eventsession",
+        lambda session: (f"page:{session.page_id}", "kind:events.eventpage"),
+    )
+    declare(
+        "events.eventpage_themes",
+        lambda row: (f"page:{row.eventpage_id}", "kind:events.eventpage"),
+    )
+    declare_invisible("events.calendartoken")

@@ -27,8 +27,8 @@ class EventIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
     subpage_types = ["events.EventPage"]
-    # Seats left change with every registration, which empties the page cache
-    # (retex/page_cache.py).
+    # Kept until an event or the seats left of any event change
+    # (retex/page_cache/).
     anonymous_page_cache = True
     signed_in_page_cache = True
     max_count = 1
@@ -36,6 +36,10 @@ class EventIndexPage(Page):
     class Meta:
         verbose_name = _("agenda")
         verbose_name_plural = _("agendas")
+
+    def cache_dependencies(self):
+        """What the agenda shows (`retex.page_cache.invalidation`)."""
+        return (f"page:{self.pk}", "kind:events.eventpage", "seats")
 
     def get_context(self, request, *args, **kwargs):
         from events.agenda import agenda_context
@@ -197,6 +201,10 @@ class EventPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
+
+    def cache_dependencies(self):
+        """The event and its seats left (`retex.page_cache.invalidation`)."""
+        return (f"page:{self.pk}", f"seats:{self.pk}")
 
     def _session_bounds(self):
         sessions = [s for s in self.sessions.all() if s.start and s.end]

@@ -9,3 +9,29 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from knowledge import signals  # noqa: F401
+
+        declare_cache_dependencies()
+
+
+def declare_cache_dependencies() -> None:
+    """What a write of this app's rows changes on cached pages
+    (`retex.page_cache.invalidation`)."""
+    from retex.page_cache import declare, declare_invisible
+
+    def on_page(row):
+        # Shown on its page and on listings of knowledge pages.
+        return (f"page:{row.page_id}", "kind:knowledge.knowledgepage")
+
+    declare("knowledge.knowledgepagedocument", on_page)
+    declare("knowledge.interviewee", on_page)
+    # Themes and collectivities of a page (modelcluster's through rows).
+    declare(
+        "knowledge.knowledgepage_themes",
+        lambda row: (f"page:{row.knowledgepage_id}", "kind:knowledge.knowledgepage"),
+    )
+    declare(
+        "knowledge.knowledgepage_related_collectivities",
+        lambda row: (f"page:{row.knowledgepage_id}", "kind:knowledge.knowledgepage"),
+    )
+    # Text extracted from documents, for search only.
+    declare_invisible("knowledge.documenttext")

@@ -49,7 +49,7 @@ class KnowledgeIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
-    # Each filter and page number is kept apart (retex/page_cache.py).
+    # Each filter and page number is kept apart (retex/page_cache/).
     anonymous_page_cache = True
     signed_in_page_cache = True
     subpage_types = [
@@ -62,6 +62,15 @@ class KnowledgeIndexPage(Page):
     class Meta:
         verbose_name = _("index des ressources")
         verbose_name_plural = _("index des ressources")
+
+    def cache_dependencies(self):
+        """Lists knowledge pages, with their collectivities
+        (`retex.page_cache.invalidation`)."""
+        return (
+            f"page:{self.pk}",
+            "kind:knowledge.knowledgepage",
+            "kind:members.collectivitypage",
+        )
 
     def get_context(self, request, *args, **kwargs):
         from knowledge.views import listing_context
@@ -175,6 +184,15 @@ class KnowledgePage(Page):
             c for c in self.related_collectivities.all() if c.live
         ]
         return context
+
+    def cache_dependencies(self):
+        """The page, its related pages (chosen among every knowledge page) and
+        collectivities (`retex.page_cache.invalidation`)."""
+        return (
+            f"page:{self.pk}",
+            "kind:knowledge.knowledgepage",
+            "kind:members.collectivitypage",
+        )
 
     @property
     def theme_names(self) -> str:

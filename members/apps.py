@@ -9,3 +9,27 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from members import signals  # noqa: F401
+
+        declare_cache_dependencies()
+
+
+def declare_cache_dependencies() -> None:
+    """What a write of this app's rows changes on cached pages
+    (`retex.page_cache.invalidation`)."""
+    from retex.page_cache import declare, declare_invisible
+
+    declare(
+        "members.collectivitycontact",
+        lambda contact: (f"page:{contact.page_id}", "kind:members.collectivitypage"),
+    )
+    declare(
+        "members.collectivitypage_themes",
+        lambda row: (
+            f"page:{row.collectivitypage_id}",
+            "kind:members.collectivitypage",
+        ),
+    )
+    # Accounts (written at every login): what a person may see is part of the
+    # signed-in key, never of a page.
+    declare_invisible("members.user", "members.user_groups")
+    declare_invisible("members.user_user_permissions")

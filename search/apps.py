@@ -8,4 +8,8 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from retex.page_cache import declare_invisible
         from search import signals  # noqa: F401
+
+        # Search documents and statistics: search is never page-cached.
+        declare_invisible("search")

@@ -72,6 +72,8 @@ that was looked up carries `X-Cache: HIT` or `X-Cache: MISS`.
 from retex.page_cache.invalidation import (
     change_is_visible,
     connect_signals,
+    declare,
+    declare_invisible,
 )
 from retex.page_cache.keys import (
     HEADER,
@@ -102,6 +104,7 @@ from retex.page_cache.storage import (
     LOCAL_SECONDS,
     ProcessState,
     invalidate,
+    invalidate_tags,
     known_generation,
     lookup,
     lookup_any,
@@ -122,9 +125,12 @@ __all__ = [
     "cacheable",
     "change_is_visible",
     "connect_signals",
+    "declare",
+    "declare_invisible",
     "enabled",
     "fill_stored_shell",
     "invalidate",
+    "invalidate_tags",
     "known_generation",
     "lookup",
     "lookup_any",

@@ -1,30 +1,52 @@
-"""Invalidation: which writes make stored pages out of date."""
+"""Invalidation: which writes make stored pages out of date.
+
+Pages depend on short tags (`cache_dependencies()` on the page class):
+
+- `page:<id>`: a page's own content (its row, its inline children);
+- `kind:<app.model>`: listings of a kind of page (bumped by any change to a
+  page of that class or a subclass: the agenda lists events, /ressources/ lists
+  knowledge pages);
+- `seats:<event id>` and `seats`: the seats left of one event, of any event;
+- `*` (`ANY`): bumped by every write below; what declares nothing (the home
+  page, feeds…) depends on it.
+
+What a write bumps, once its transaction commits:
+
+- a Wagtail page saved (but bookkeeping-only saves: drafts, locks), published,
+  unpublished or deleted: `page:<id>` and `kind:` of its class and every parent
+  class; a page in the menu (the home page and its children) or a move: a new
+  generation (every page shows the menu; a move changes URLs below);
+- a model its app declared (`declare`): the tags it names, or nothing for a
+  model its app declared never shown on a page (`declare_invisible`);
+- anything else (a theme, the footer, a view restriction, a model nobody
+  declared): a new generation, so every stored page is out of date (the safety
+  net: forgetting a declaration costs hits, never a stale page);
+- every `migrate`: a new generation (each deployment starts afresh).
+
+Apps declare their own models from their `AppConfig.ready()`; this package
+imports no other app.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from wagtail.models import COMMENTS_RELATION_NAME, Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from retex.page_cache.storage import invalidate
+from retex.page_cache.storage import invalidate, invalidate_tags
 
-# Models whose rows no cached page shows: saving them must not empty the cache
-# (some are written while pages render or during every login).
-IGNORED_APPS = {
+# Third-party apps whose rows no cached page shows (some are written while pages
+# render or during every login). The project's apps declare their own.
+INVISIBLE = {
     "account",
     "mfa",
     "sessions",
     "contenttypes",
     "django_tasks_database",
-    "search",  # search documents and statistics: search is never page-cached
     "wagtailsearch",
-}
-IGNORED_MODELS = {
-    "events.calendartoken",
-    "knowledge.documenttext",
-    "members.user",
-    "members.user_groups",
-    "members.user_user_permissions",
     "wagtailadmin.admin",
     "wagtailadmin.editingsession",
     "wagtailadmin.formstate",
@@ -43,8 +65,7 @@ IGNORED_MODELS = {
     "wagtailimages.rendition",
     "wagtailusers.userprofile",
 }
-# Saves limited to these fields change nothing a visitor sees (drafts, locks,
-# reminders sent).
+# Saves limited to these fields change nothing a visitor sees (drafts, locks).
 PAGE_BOOKKEEPING_FIELDS = {
     COMMENTS_RELATION_NAME,
     "draft_title",
@@ -55,50 +76,126 @@ PAGE_BOOKKEEPING_FIELDS = {
     "locked_at",
     "locked_by",
 }
-BOOKKEEPING_FIELDS = {
-    "events.registration": {
-        "attended",
-        "certificate_code",
-        "reminder_sent_at",
-        "waitlist_notice_sent_at",
-    },
-}
+# Pages at this depth or above are in the menu shown on every page (the root is
+# 1, the home page 2, its children 3).
+MENU_DEPTH = 3
 
 
-# --- Invalidation --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Declaration:
+    # What a saved or deleted row changes; None: nothing shown on a page.
+    tags: Callable[[object], Iterable[str]] | None
+    # Saves limited to these fields change nothing shown.
+    bookkeeping: frozenset[str] = frozenset()
+
+
+_declarations: dict[str, Declaration] = {}
+
+
+def declare(
+    label: str,
+    tags: Callable[[object], Iterable[str]],
+    *,
+    bookkeeping: Iterable[str] = (),
+) -> None:
+    """A save or delete of a row of model `label` ("app.model") changes only
+    what depends on `tags(row)`; saves limited to `bookkeeping` fields change
+    nothing shown. Called from the model's own `AppConfig.ready()`."""
+    _declarations[label.lower()] = Declaration(tags, frozenset(bookkeeping))
+
+
+def declare_invisible(*labels: str) -> None:
+    """Rows of these models ("app.model", or a whole "app") are never shown on a
+    cached page: writing them changes nothing there."""
+    for label in labels:
+        _declarations[label.lower()] = Declaration(None)
+
+
+def _declaration(sender) -> Declaration | None:
+    meta = sender._meta
+    if meta.app_label in INVISIBLE or meta.label_lower in INVISIBLE:
+        return Declaration(None)
+    return _declarations.get(meta.label_lower) or _declarations.get(meta.app_label)
+
+
+def page_tags(page) -> set[str] | None:
+    """What a change to `page` makes out of date: its own tag and the listings
+    of its class and parent classes; None (everything) for a page in the menu."""
+    if page.depth is None or page.depth <= MENU_DEPTH:
+        return None
+    tags = {f"page:{page.pk}"}
+    for cls in type(page).__mro__:
+        if isinstance(cls, type) and issubclass(cls, Page) and cls is not Page:
+            meta = cls._meta
+            if not meta.abstract and not meta.proxy:
+                tags.add(f"kind:{meta.label_lower}")
+    return tags
+
+
+def tags_of_write(sender, instance=None, update_fields=None) -> set[str] | None:
+    """The tags a write of `instance` (a `sender` row) makes out of date: an
+    empty set when it changes nothing shown, None when everything may show it
+    (a new generation)."""
+    if (
+        update_fields
+        and issubclass(sender, Page)
+        and set(update_fields) <= PAGE_BOOKKEEPING_FIELDS
+    ):
+        return set()
+    if issubclass(sender, Page):
+        return None if instance is None else page_tags(instance)
+    declaration = _declaration(sender)
+    if declaration is None:
+        return None
+    if declaration.tags is None:
+        return set()
+    if update_fields and set(update_fields) <= declaration.bookkeeping:
+        return set()
+    if instance is None:
+        return None
+    return set(declaration.tags(instance))
 
 
 def change_is_visible(sender, update_fields=None) -> bool:
     """Whether saving or deleting a `sender` row may change a page."""
-    meta = sender._meta
-    if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
-        return False
-    if update_fields:
-        if issubclass(sender, Page):
-            bookkeeping = PAGE_BOOKKEEPING_FIELDS
-        else:
-            bookkeeping = BOOKKEEPING_FIELDS.get(meta.label_lower, set())
-        if set(update_fields) <= bookkeeping:
-            return False
-    return True
+    return tags_of_write(sender, None, update_fields) != set()
 
 
-def _row_saved(sender, update_fields=None, using=None, **kwargs):
-    if change_is_visible(sender, update_fields):
+def _record(tags: set[str] | None, using=None) -> None:
+    if tags is None:
         invalidate(using)
+    elif tags:
+        invalidate_tags(tags, using)
 
 
-def _row_deleted(sender, using=None, **kwargs):
-    if change_is_visible(sender):
-        invalidate(using)
+def _row_saved(sender, instance=None, update_fields=None, using=None, **kwargs):
+    _record(tags_of_write(sender, instance, update_fields), using)
 
 
-def _relation_changed(sender, action, using=None, **kwargs):
-    if action.startswith("post_") and change_is_visible(sender):
-        invalidate(using)
+def _row_deleted(sender, instance=None, using=None, **kwargs):
+    _record(tags_of_write(sender, instance), using)
 
 
-def _page_event(sender, **kwargs):
+def _relation_changed(sender, instance=None, action="", using=None, **kwargs):
+    if not action.startswith("post_"):
+        return
+    # The through model's declaration; else the tags of the row whose relation
+    # changed (a page: its own, its listings).
+    declared = _declaration(sender)
+    if declared is not None and declared.tags is None:
+        return
+    if isinstance(instance, Page):
+        _record(page_tags(instance), using)
+    else:
+        _record(None, using)
+
+
+def _page_changed(sender, instance=None, **kwargs):
+    _record(None if instance is None else page_tags(instance))
+
+
+def _page_moved(sender, **kwargs):
+    # URLs below the page change: everything.
     invalidate()
 
 
@@ -114,8 +211,9 @@ def connect_signals() -> None:
     post_save.connect(_row_saved, dispatch_uid=f"{uid}.save", weak=False)
     post_delete.connect(_row_deleted, dispatch_uid=f"{uid}.delete", weak=False)
     m2m_changed.connect(_relation_changed, dispatch_uid=f"{uid}.m2m", weak=False)
-    # Publication and moves also write rows, but not always through `save`
-    # (treebeard moves descendants with UPDATE statements).
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(_page_event, dispatch_uid=f"{uid}.{id(signal)}", weak=False)
+    # Publication also writes rows, but not always through `save`.
+    for signal in (page_published, page_unpublished):
+        signal.connect(_page_changed, dispatch_uid=f"{uid}.{id(signal)}", weak=False)
+    # Treebeard moves descendants with UPDATE statements.
+    post_page_move.connect(_page_moved, dispatch_uid=f"{uid}.move", weak=False)
     post_migrate.connect(_migrated, dispatch_uid=f"{uid}.migrate", weak=False)

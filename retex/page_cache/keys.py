@@ -19,6 +19,8 @@ FRAGMENT_PREFIX = "fragment:v1:"
 SIGNED_IN_PREFIX = "page-signed-in:v1:"
 SHELL_PREFIX = "page-shell:v1:"
 GENERATION_KEY = "page:generation"
+# The version of a tag pages depend on (`retex.page_cache.invalidation`).
+TAG_PREFIX = "page-tag:v1:"
 HEADER = "X-Cache"
 # Pages larger than this are rendered each time rather than filling the cache.
 MAX_BYTES = 2 * 1024 * 1024
@@ -95,9 +97,18 @@ def serve_public_pages(serve):
             and page_is_public(page)
         ):
             mark_cacheable(response)
+            response.page_cache_tags = page_dependencies(page)
         return response
 
     return serve_and_mark
+
+
+def page_dependencies(page) -> list[str] | None:
+    """The tags `page`'s rendering depends on (its class's
+    `cache_dependencies()`), or None when it declares nothing: then any change
+    recorded makes it out of date (`retex.page_cache.invalidation`)."""
+    declared = getattr(page, "cache_dependencies", None)
+    return None if declared is None else list(declared())
 
 
 def _is_page_itself(request, args, kwargs) -> bool:

@@ -25,13 +25,13 @@ class PageCacheMiddleware:
         key = request_key(request) if enabled() else None
         if key is None:
             return self.get_response(request)
-        generation, entry = lookup(key)
+        ticket, entry = lookup(key)
         if entry is not None:
             return response_from(entry)
         request.page_cache_key = key
         response = self.get_response(request)
-        if generation is not None and response_is_storable(request, response):
-            store(key, generation, response)
+        if ticket is not None and response_is_storable(request, response):
+            store(key, ticket, response)
         response[HEADER] = "MISS"
         return response
 
@@ -50,7 +50,7 @@ class SignedInPageCacheMiddleware:
             return self.get_response(request)
         # The page itself, or the shell of a page with personal parts.
         shell = shell_key(key)
-        generation, found = lookup_any([key, shell])
+        ticket, found = lookup_any([key, shell])
         if key in found:
             return response_from(found[key])
         if shell in found:
@@ -59,10 +59,10 @@ class SignedInPageCacheMiddleware:
                 return response
         request.signed_in_page_cache_key = key
         response = self.get_response(request)
-        if generation is not None and response_is_storable(
+        if ticket is not None and response_is_storable(
             request, response, signed_in=True
         ):
-            store(key, generation, response)
+            store(key, ticket, response)
         # "HIT" when the page was made from a stored shell (personal parts).
         response.setdefault(HEADER, "MISS")
         return response

@@ -16,6 +16,7 @@ from retex.page_cache.keys import (
     SHELL_PREFIX,
     SIGNED_IN_PREFIX,
     mark_cacheable,
+    page_dependencies,
     page_is_public,
     response_is_storable,
 )
@@ -83,13 +84,14 @@ def serve_with_personal_parts(page, request, serve):
         storable = generation is not None and response_is_storable(
             request, response, signed_in=True
         )
+        generation_id = None if generation is None else generation[0]
         headers = [(name, value) for name, value in response.items()]
         content = prefix.encode() + b"\n" + response.content
         # What to fill it for: the page, found again without routing.
         page_ref = (page._meta.label_lower, page.pk)
-        entry = (generation, 200, headers, content, time.time(), page_ref)
+        entry = (generation_id, 200, headers, content, time.time(), page_ref)
         if storable:
-            _put(shell, entry)
+            _put(shell, generation, entry, page_dependencies(page))
     return _filled(entry, page.personal_part_renderer(request), hit=hit)
 
 
@@ -98,8 +100,9 @@ def fill_stored_shell(request, entry: tuple) -> HttpResponse | None:
     is no longer live (then it is routed and served as usual).
 
     The shell was stored for the same key (URL, membership, restrictions not
-    passed) in the current generation, while the page was public: any change
-    since (publication, restriction, move) would have started a new one. So
+    passed) in the current generation, while the page was public, and the tags
+    it depends on are unchanged: any change since (publication, restriction,
+    move) would have started a new generation or bumped its `page:` tag. So
     the page only has to be read for its parts' context, in one query.
     """
     label, pk = entry[5]

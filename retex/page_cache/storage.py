@@ -21,6 +21,7 @@ from retex.page_cache.keys import (
     LOCAL_MAX_ENTRIES,
     LOCAL_SECONDS,
     RETRY_AFTER,
+    TAG_PREFIX,
     _digest,
     enabled,
 )
@@ -41,15 +42,24 @@ def known_generation() -> str | None:
 
 # --- The cache -----------------------------------------------------------------------
 
+# The tag every write a model declared bumps too: what declares nothing depends
+# on it (`retex.page_cache.invalidation`).
+ANY = "*"
+
+
+def tag_key(tag: str) -> str:
+    return TAG_PREFIX + tag
+
 
 class ProcessState:
     """What one process remembers between requests.
 
     Besides the shared cache, each process keeps its own copies of the pages it
-    served lately, and of the generation: for `LOCAL_SECONDS` it serves them
-    without asking the shared cache (a hit then costs no network round trip, as
-    cheap as a static file). A change made in this process shows at once; one
-    made in another process shows here within `LOCAL_SECONDS`.
+    served lately, of the generation and of the versions of the tags those pages
+    depend on: for `LOCAL_SECONDS` it serves them without asking the shared
+    cache (a hit then costs no network round trip, as cheap as a static file).
+    A change made in this process shows at once; one made in another process
+    shows here within `LOCAL_SECONDS`.
     """
 
     def __init__(self):
@@ -59,6 +69,22 @@ class ProcessState:
         self.generation: str | None = None
         self.generation_read_at = 0.0
         self.entries: OrderedDict[str, tuple] = OrderedDict()
+        # tag -> (version, when it was read or set here)
+        self.tags: dict[str, tuple[str | None, float]] = {}
+
+    def local_version(self, tag: str) -> tuple[bool, str | None]:
+        """(True, version) if this process knows the version of `tag` from
+        within `LOCAL_SECONDS`, else (False, None)."""
+        known = self.tags.get(tag)
+        if known is None or time.monotonic() - known[1] > LOCAL_SECONDS:
+            return False, None
+        return True, known[0]
+
+    def set_versions(self, versions: dict[str, str | None]) -> None:
+        now = time.monotonic()
+        with self.lock:
+            for tag, version in versions.items():
+                self.tags[tag] = (version, now)
 
     def local_entry(self, key: str) -> tuple | None:
         if self.generation is None:
@@ -69,6 +95,10 @@ class ProcessState:
             entry = self.entries.get(key)
         if entry is None or entry[0] != self.generation or _expired(entry):
             return None
+        for tag, version in entry[6]:
+            known, current = self.local_version(tag)
+            if not known or current != version:
+                return None
         return entry
 
     def set_generation(self, generation: str | None) -> None:
@@ -109,9 +139,10 @@ def _failed(action: str, error: Exception) -> None:
     logger.warning("Page cache unavailable (%s): %r", action, error)
 
 
-def _read(keys: list[str]) -> tuple[str | None, dict]:
-    """The current generation and what the shared cache holds under `keys`, in
-    one round trip.
+def _read(keys: list[str]) -> tuple[tuple | None, dict]:
+    """The ticket of a rendering starting now (the current generation and
+    version of `ANY`) and what the shared cache holds under `keys`, in one
+    round trip.
 
     (None, {}) when the cache cannot be used: nothing is served nor stored.
     """
@@ -124,57 +155,123 @@ def _read(keys: list[str]) -> tuple[str | None, dict]:
         return None, {}
     cache = _cache()
     try:
-        found = cache.get_many([GENERATION_KEY, *keys])
+        found = cache.get_many([GENERATION_KEY, tag_key(ANY), *keys])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
             generation = cache.get(GENERATION_KEY)
+        any_version = found.get(tag_key(ANY))
+        if any_version is None:
+            cache.add(tag_key(ANY), uuid.uuid4().hex, timeout=None)
+            any_version = cache.get(tag_key(ANY))
     except Exception as error:  # Any backend error: serve uncached.
         _failed("lookup", error)
         return None, {}
     state.failed_at = None
     state.set_generation(generation)
-    return generation, {key: found.get(key) for key in keys}
+    state.set_versions({ANY: any_version})
+    return (generation, any_version), {key: found.get(key) for key in keys}
 
 
-def lookup_any(keys: list[str]) -> tuple[str | None, dict[str, tuple]]:
-    """The current generation and the entries stored for it under `keys` (those
-    found): this process's own copies if one is recent enough, else what the
-    shared cache holds, in one round trip.
+def _current(deps) -> bool | None:
+    """Whether every (tag, version) of `deps` is still current: this process's
+    versions if recent enough, else read in one round trip. None when the
+    cache failed."""
+    missing = []
+    for tag, version in deps:
+        known, current = _state.local_version(tag)
+        if not known:
+            missing.append(tag)
+        elif current != version:
+            return False
+    if missing:
+        try:
+            found = _cache().get_many([tag_key(tag) for tag in missing])
+        except Exception as error:
+            _failed("lookup", error)
+            return None
+        _state.set_versions({tag: found.get(tag_key(tag)) for tag in missing})
+    return all(_state.local_version(tag)[1] == version for tag, version in deps)
+
+
+def _versions_for(ticket: tuple, tags) -> tuple | None:
+    """The (tag, version) pairs to store with what a rendering that started
+    with `ticket` produced, depending on `tags` (None: on `ANY`); None when a
+    change was recorded meanwhile (what was rendered may predate it: not
+    stored) or the cache failed."""
+    tags = sorted(set(tags)) if tags else [ANY]
+    wanted = [GENERATION_KEY, tag_key(ANY), *(tag_key(tag) for tag in tags)]
+    cache = _cache()
+    try:
+        found = cache.get_many(wanted)
+        absent = [tag for tag in tags if tag_key(tag) not in found]
+        if absent:
+            for tag in absent:
+                cache.add(tag_key(tag), uuid.uuid4().hex, timeout=None)
+            found.update(cache.get_many([tag_key(tag) for tag in absent]))
+    except Exception as error:
+        _failed("store", error)
+        return None
+    if (found.get(GENERATION_KEY), found.get(tag_key(ANY))) != ticket:
+        return None
+    versions = {tag: found.get(tag_key(tag)) for tag in tags}
+    if None in versions.values():
+        return None
+    _state.set_versions(versions)
+    return tuple(versions.items())
+
+
+def lookup_any(keys: list[str]) -> tuple[tuple | None, dict[str, tuple]]:
+    """The ticket of a rendering starting now and the entries still current
+    under `keys` (those found): this process's own copies if one is recent
+    enough, else what the shared cache holds, in one round trip (two when the
+    versions of the tags the entry depends on are not known here).
 
     (None, {}) when the cache cannot be used: nothing is served nor stored.
     """
     for key in keys:
         entry = _state.local_entry(key)
         if entry is not None:
-            return entry[0], {key: entry}
-    generation, stored = _read(keys)
+            return (entry[0], _state.local_version(ANY)[1]), {key: entry}
+    ticket, stored = _read(keys)
     found = {}
     for key, entry in stored.items():
-        if entry is not None and entry[0] == generation and not _expired(entry):
+        if entry is None or entry[0] != ticket[0] or _expired(entry):
+            continue
+        current = _current(entry[6])
+        if current is None:
+            return None, {}
+        if current:
             _state.keep(key, entry)
             found[key] = entry
-    return generation, found
+    return ticket, found
 
 
-def lookup(key: str) -> tuple[str | None, tuple | None]:
-    """The current generation and the page stored under `key` for it, if any.
+def lookup(key: str) -> tuple[tuple | None, tuple | None]:
+    """The ticket of a rendering starting now and the page stored under `key`
+    if still current.
 
     (None, None) when the cache cannot be used: nothing is served nor stored.
     """
-    generation, found = lookup_any([key])
-    return generation, found.get(key)
+    ticket, found = lookup_any([key])
+    return ticket, found.get(key)
 
 
-def store(key: str, generation: str, response) -> None:
+def store(key: str, ticket: tuple, response) -> None:
     headers = [
         (name, value) for name, value in response.items() if name.lower() != "x-cache"
     ]
-    entry = (generation, response.status_code, headers, response.content, time.time())
-    _put(key, entry)
+    entry = (ticket[0], response.status_code, headers, response.content, time.time())
+    _put(key, ticket, entry, getattr(response, "page_cache_tags", None))
 
 
-def _put(key: str, entry: tuple) -> None:
+def _put(key: str, ticket: tuple, entry: tuple, tags=None) -> None:
+    """Store `entry` (5 or 6 items) with the versions of the `tags` it depends
+    on (None: `ANY`), unless a change was recorded since `ticket`."""
+    deps = _versions_for(ticket, tags)
+    if deps is None:
+        return
+    entry = (*entry[:5], entry[5] if len(entry) > 5 else None, deps)
     try:
         _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
     except Exception as error:
@@ -208,6 +305,25 @@ def new_generation() -> bool:
     return True
 
 
+def bump(tags) -> bool:
+    """Give `tags` and `ANY` new versions now: every entry depending on one of
+    them is out of date. If that cannot be recorded, a new generation is
+    started as soon as the cache answers again."""
+    versions = {tag: uuid.uuid4().hex for tag in {*tags, ANY}}
+    try:
+        _cache().set_many(
+            {tag_key(tag): version for tag, version in versions.items()},
+            timeout=None,
+        )
+    except Exception as error:
+        _state.generation_lost = True
+        _state.set_generation(None)
+        _failed("invalidation", error)
+        return False
+    _state.set_versions(versions)
+    return True
+
+
 def invalidate(using: str | None = None) -> None:
     """Start a new generation once the current transaction commits (at once
     without one): a request that read the database before the commit must not
@@ -215,17 +331,24 @@ def invalidate(using: str | None = None) -> None:
     transaction.on_commit(new_generation, using=using)
 
 
-def remember_for_visibility(name: str, *, user, compute, params=()):
+def invalidate_tags(tags, using: str | None = None) -> None:
+    """Bump `tags` (and `ANY`) once the current transaction commits."""
+    tags = frozenset(tags)
+    transaction.on_commit(lambda: bump(tags), using=using)
+
+
+def remember_for_visibility(name: str, *, user, compute, params=(), depends_on=None):
     """`compute()`, shared by everybody who may see the same pages.
 
     For parts of personalised pages that cost the same whatever the person but
     depend on what they may see (the years of the resources listing, the counts
     of the directory filters): kept under the view restrictions the person does
     not pass (`retex.visibility.failed_restrictions`, what `pages_visible_to`
-    hides), never under the person; with the pages' generation and expiry, so a
-    change shows at once. `compute` must depend on nothing else than the pages
-    visible and `params`. Computed each time when the page cache is off or
-    failing.
+    hides), never under the person; with the pages' generation, tags
+    (`depends_on`, like a page's `cache_dependencies()`; by default `ANY`: any
+    recorded change) and expiry, so a change shows at once. `compute` must
+    depend on nothing else than the pages visible and `params`. Computed each
+    time when the page cache is off or failing.
     """
     from retex.visibility import failed_restrictions
 
@@ -234,15 +357,18 @@ def remember_for_visibility(name: str, *, user, compute, params=()):
     hidden = sorted(restriction.pk for restriction in failed_restrictions(user))
     address = repr((name, hidden, params))
     key = FRAGMENT_PREFIX + _digest(address)
-    generation, stored = _read([key])
-    entry = stored.get(key)
-    if generation is None:
+    ticket, stored = _read([key])
+    if ticket is None:
         return compute()
-    if entry is not None and entry[0] == generation:
+    entry = stored.get(key)
+    if entry is not None and entry[0] == ticket[0] and _current(entry[2]):
         return entry[1]
     value = compute()
+    deps = _versions_for(ticket, depends_on)
+    if deps is None:
+        return value
     try:
-        _cache().set(key, (generation, value), timeout=settings.PAGE_CACHE_SECONDS)
+        _cache().set(key, (ticket[0], value, deps), timeout=settings.PAGE_CACHE_SECONDS)
     except Exception as error:
         _failed("store", error)
     return value

@@ -680,6 +680,150 @@ def test_listing_parts_of_logged_in_people_follow_changes_at_once(
     assert '<option value="2018">' in client.get("/ressources/").content.decode()
 
 
+# --- What a write makes out of date: what the pages show ----------------------------
+
+
+def test_a_registration_leaves_knowledge_pages_and_other_events_in_the_cache(
+    client, section, committed
+):
+    article = ArticlePageFactory(parent=section("ressources"))
+    event = EventPageFactory(parent=section("evenements"), capacity=10)
+    other_event = EventPageFactory(parent=section("evenements"), capacity=10)
+    untouched = (article.url, "/ressources/", other_event.url)
+    for url in (*untouched, event.url, "/evenements/"):
+        fetch_twice(client, url)
+
+    committed(registration_create, event_id=event.pk, user=member())
+
+    assert [x_cache(client.get(url)) for url in untouched] == ["HIT"] * 3
+    for url in (event.url, "/evenements/"):
+        response = client.get(url)
+        assert x_cache(response) == "MISS"
+        assert "9 places restantes" in response.content.decode()
+
+
+def test_a_registration_leaves_members_copies_of_knowledge_pages(section, committed):
+    article = ArticlePageFactory(parent=section("ressources"))
+    event = EventPageFactory(parent=section("evenements"), capacity=10)
+    reader = Client()
+    reader.force_login(member())
+    fetch_twice(reader, article.url)
+    fetch_twice(reader, event.url)
+    assert x_cache(reader.get(event.url)) == "HIT"  # Filled from the shell.
+
+    committed(registration_create, event_id=event.pk, user=member())
+
+    assert x_cache(reader.get(article.url)) == "HIT"
+    response = reader.get(event.url)
+    assert x_cache(response) == "MISS"  # The shell is rendered again.
+    assert "9 places restantes" in response.content.decode()
+
+
+def test_publishing_an_article_leaves_event_pages_but_reaches_its_listings(
+    client, section, committed
+):
+    event = EventPageFactory(parent=section("evenements"))
+    for url in (event.url, "/evenements/", "/", "/ressources/"):
+        fetch_twice(client, url)
+
+    committed(
+        ArticlePageFactory, parent=section("ressources"), title="Cantine et circuits"
+    )
+
+    assert x_cache(client.get(event.url)) == "HIT"
+    assert x_cache(client.get("/evenements/")) == "HIT"
+    for url in ("/", "/ressources/"):
+        response = client.get(url)
+        assert x_cache(response) == "MISS"
+        assert "Cantine et circuits" in response.content.decode()
+
+
+def test_republishing_an_article_shows_at_once_on_its_page(client, section, committed):
+    article = ArticlePageFactory(parent=section("ressources"), title="Avant")
+    fetch_twice(client, article.url)
+    article.title = "Après"
+
+    committed(lambda: article.save_revision().publish())
+
+    response = client.get(article.url)
+    assert x_cache(response) == "MISS"
+    assert "Après" in response.content.decode()
+
+
+@pytest.mark.parametrize("change", ["theme", "footer"])
+def test_a_change_nobody_declared_empties_every_page(
+    client, section, committed, change
+):
+    article = ArticlePageFactory(parent=section("ressources"))
+    event = EventPageFactory(parent=section("evenements"))
+    signed_in = Client()
+    signed_in.force_login(member())
+    for browser in (client, signed_in):
+        for url in (article.url, event.url, "/"):
+            fetch_twice(browser, url)
+
+    if change == "theme":
+        committed(ThemeFactory, name="Mobilités")
+    else:
+        site_settings = SiteSettings.load()
+        site_settings.association_name = "Réseau des territoires numériques"
+        committed(site_settings.save)
+
+    for browser in (client, signed_in):
+        for url in (article.url, event.url, "/"):
+            assert x_cache(browser.get(url)) == "MISS", (browser, url)
+
+
+def test_a_page_rendered_while_a_change_was_recorded_is_not_stored(db):
+    from retex.page_cache import storage
+
+    ticket, entry = storage.lookup("page:v1:test")
+    assert entry is None
+    # A registration commits while the page is rendered from older rows.
+    storage.bump({"seats:1"})
+    storage.store("page:v1:test", ticket, page_cache.mark_cacheable(HttpResponse()))
+
+    assert storage.lookup("page:v1:test")[1] is None
+
+
+def test_a_tag_version_evicted_from_the_cache_is_a_miss(client, section):
+    article = ArticlePageFactory(parent=section("ressources"))
+    fetch_twice(client, article.url)
+    caches["pages"].delete(f"page-tag:v1:page:{article.pk}")
+    monkeypatch_state = page_cache.storage._state
+    monkeypatch_state.tags.clear()  # Another process: nothing known locally.
+    monkeypatch_state.entries.clear()
+
+    assert x_cache(client.get(article.url)) == "MISS"
+    assert x_cache(client.get(article.url)) == "HIT"
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_listing_parts_follow_only_the_changes_they_depend_on(
+    section, committed, declared
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    computed = []
+
+    def remembered():
+        return page_cache.remember_for_visibility(
+            "test-part",
+            user=AnonymousUser(),
+            compute=lambda: computed.append(1) or len(computed),
+            depends_on=["kind:knowledge.knowledgepage"] if declared else None,
+        )
+
+    event = EventPageFactory(parent=section("evenements"), capacity=10)
+    assert remembered() == 1
+
+    committed(registration_create, event_id=event.pk, user=member())
+    assert remembered() == (1 if declared else 2)
+
+    committed(ArticlePageFactory, parent=section("ressources"))
+    assert remembered() == (2 if declared else 3)
+
+
 # --- What may be stored: views of this module's URLs -------------------------------
 
 
