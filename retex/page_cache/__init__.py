@@ -43,13 +43,18 @@ Wagtail 8, hence this module. The rules, and why:
   are those the inner middleware (CSP, X-Frame-Options, Permissions-Policy…)
   added on the way out; SecurityMiddleware and anything above this one run on
   hits too.
-- **Invalidation by generation.** Every entry carries the generation current
-  when its request started; any change that may show on a page (any model saved
-  or deleted, but the bookkeeping listed in `IGNORED_MODELS`; page publication,
-  move, deletion; every `migrate`, so a deployment starts afresh) starts a new
-  generation once its transaction commits, and older entries are never served
-  again (by the other processes, after at most `LOCAL_SECONDS`). Coarse but
-  complete: nobody has to remember which page shows what.
+- **Invalidation by what a page shows.** A page class declares the tags its
+  rendering depends on (`cache_dependencies()`: `page:<id>`, `kind:<model>`,
+  `seats:<event id>`…); apps declare what a write of their models changes
+  (`invalidation.declare`, `declare_invisible`, from their `ready()`). An entry
+  records the version of each of its tags when it was rendered; once a
+  write's transaction commits, its tags get new versions, and entries holding
+  an older one are never served again. What declares nothing depends on `*`,
+  which every declared write bumps. What nobody declared (a theme, the footer,
+  a view restriction), a page in the menu, a move and every `migrate` start a
+  new generation: every entry is out of date. A page rendered while a change
+  was recorded is not stored (`*` and the generation are read before and
+  after). Other processes see a change within `LOCAL_SECONDS`.
 - **Bounded life.** Entries expire after `PAGE_CACHE_SECONDS`, so what changes
   with time alone (upcoming events, registration windows) is stale at most
   that long. 0 turns the whole cache off.
