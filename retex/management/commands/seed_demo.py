@@ -10,6 +10,7 @@ demo password only when DEBUG is on.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from aid.demo import load_questions, seed_questions
 from events.demo import load_events, seed_events, seed_registrations
 from events.models import EventIndexPage
 from knowledge.demo import (
@@ -45,6 +46,7 @@ DATA_FILES = (
     load_interviews,
     load_practices,
     load_events,
+    load_questions,
 )
 
 
@@ -73,6 +75,7 @@ class Command(BaseCommand):
             seed_knowledge(indexes[KnowledgeIndexPage], stats)
             events = seed_events(indexes[EventIndexPage], stats)
             seed_registrations(events, people_stats)
+            seed_questions(people_stats)
 
         for name, counts in [*stats.by_model.items(), *people_stats.by_model.items()]:
             details = ", ".join(f"{n} {action}" for action, n in counts.items())
