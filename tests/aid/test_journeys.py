@@ -218,3 +218,13 @@ def test_the_home_page_invites_to_ask_the_network(client, home_page):
     # A visitor is asked to sign in, then comes back to the form.
     response = client.get("/entraide/poser/")
     assert response["Location"] == "/accounts/login/?next=/entraide/poser/"
+
+
+def test_asking_and_answering_leave_the_page_cache_alone(client, people):
+    from retex.page_cache.invalidation import tags_of_write
+
+    question, _ = ask(client, people["asker"])
+    answer(client, people["helper"], question)
+
+    assert tags_of_write(Question, question) == set()
+    assert tags_of_write(Answer, Answer.objects.get()) == set()
