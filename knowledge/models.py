@@ -31,6 +31,7 @@ from wagtail.search import index
 from knowledge.admin_forms import PracticePageForm
 from knowledge.blocks import KnowledgeBodyBlock
 from retex.blocks import RICH_TEXT_FEATURES
+from retex.page_cache import depends_on
 from retex.visibility import sees_members_content
 
 WORDS_PER_MINUTE = 200
@@ -177,6 +178,7 @@ class KnowledgePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["related"] = knowledge_related(self, user=request.user)
+        depends_on(request, *(f"page:{page.pk}" for page in context["related"]))
         context["index_url"] = self.get_parent().get_url(request)
         context["can_see_contact"] = sees_members_content(request.user)
         # Through .all(): a preview holds its relations in memory, not in the DB.
@@ -185,12 +187,17 @@ class KnowledgePage(Page):
         ]
         return context
 
+    # What decides which pages show this one as related content
+    # (`knowledge_related`; view restrictions start a new generation).
+    cache_selection_fields = ("live", "publication_date", "themes")
+
     def cache_dependencies(self):
-        """The page, its related pages (chosen among every knowledge page) and
-        collectivities (`retex.page_cache.invalidation`)."""
+        """The page, the choice of its related pages (each one's own tag is
+        added as it is chosen, `get_context`) and its collectivities
+        (`retex.page_cache.invalidation`)."""
         return (
             f"page:{self.pk}",
-            "kind:knowledge.knowledgepage",
+            "selection:knowledge.knowledgepage",
             "kind:members.collectivitypage",
         )
 

@@ -6,6 +6,10 @@ Pages depend on short tags (`cache_dependencies()` on the page class):
 - `kind:<app.model>`: listings of a kind of page (bumped by any change to a
   page of that class or a subclass: the agenda lists events, /ressources/ lists
   knowledge pages);
+- `selection:<app.model>`: which pages of a kind a page chose to show (related
+  content), bumped only when a page of the kind is created, deleted, or one of
+  the fields its class names in `cache_selection_fields` changes (a page that
+  shows another one's card also depends on its `page:<id>`, `depends_on`);
 - `seats:<event id>` and `seats`: the seats left of one event, of any event;
 - `*` (`ANY`): bumped by every write below; what declares nothing (the home
   page, feeds…) depends on it.
@@ -32,7 +36,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_save,
+)
 from wagtail.models import COMMENTS_RELATION_NAME, Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -118,18 +128,63 @@ def _declaration(sender) -> Declaration | None:
     return _declarations.get(meta.label_lower) or _declarations.get(meta.app_label)
 
 
-def page_tags(page) -> set[str] | None:
+def _page_classes(page) -> list:
+    return [
+        cls
+        for cls in type(page).__mro__
+        if isinstance(cls, type)
+        and issubclass(cls, Page)
+        and cls is not Page
+        and not cls._meta.abstract
+        and not cls._meta.proxy
+    ]
+
+
+def page_tags(page, *, selection: bool = True) -> set[str] | None:
     """What a change to `page` makes out of date: its own tag and the listings
-    of its class and parent classes; None (everything) for a page in the menu."""
+    of its class and parent classes (with `selection`, what chose among them
+    too); None (everything) for a page in the menu."""
     if page.depth is None or page.depth <= MENU_DEPTH:
         return None
     tags = {f"page:{page.pk}"}
-    for cls in type(page).__mro__:
-        if isinstance(cls, type) and issubclass(cls, Page) and cls is not Page:
-            meta = cls._meta
-            if not meta.abstract and not meta.proxy:
-                tags.add(f"kind:{meta.label_lower}")
+    for cls in _page_classes(page):
+        tags.add(f"kind:{cls._meta.label_lower}")
+        if selection:
+            tags.add(f"selection:{cls._meta.label_lower}")
     return tags
+
+
+def _selection_changes(page) -> bool:
+    """Whether saving `page` (before the save) changes which pages of its kind
+    others choose to show: a new page, or a change to one of its class's
+    `cache_selection_fields` (plain fields or many-to-many, compared with the
+    stored row)."""
+    fields = getattr(page, "cache_selection_fields", None)
+    if fields is None or page.pk is None:
+        return True
+    model = type(page)
+    stored = model.objects.filter(pk=page.pk)
+    if not stored.exists():
+        return True
+    for name in fields:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            before = set(stored.values_list(name, flat=True)) - {None}
+            after = {related.pk for related in getattr(page, name).all()}
+        else:
+            before = stored.values_list(field.attname, flat=True).first()
+            after = getattr(page, field.attname)
+        if before != after:
+            return True
+    return False
+
+
+def _page_saving(sender, instance=None, raw=False, update_fields=None, **kwargs):
+    if raw or instance is None or not issubclass(sender, Page):
+        return
+    if update_fields and set(update_fields) <= PAGE_BOOKKEEPING_FIELDS:
+        return
+    instance._page_cache_selection = _selection_changes(instance)
 
 
 def tags_of_write(sender, instance=None, update_fields=None) -> set[str] | None:
@@ -143,7 +198,10 @@ def tags_of_write(sender, instance=None, update_fields=None) -> set[str] | None:
     ):
         return set()
     if issubclass(sender, Page):
-        return None if instance is None else page_tags(instance)
+        if instance is None:
+            return None
+        selection = getattr(instance, "_page_cache_selection", True)
+        return page_tags(instance, selection=selection)
     declaration = _declaration(sender)
     if declaration is None:
         return None
@@ -191,7 +249,13 @@ def _relation_changed(sender, instance=None, action="", using=None, **kwargs):
 
 
 def _page_changed(sender, instance=None, **kwargs):
-    _record(None if instance is None else page_tags(instance))
+    # The save that published or unpublished the page said whether the
+    # selection changed; this is for rows written without `save`.
+    if instance is None:
+        _record(None)
+    else:
+        selection = getattr(instance, "_page_cache_selection", True)
+        _record(page_tags(instance, selection=selection))
 
 
 def _page_moved(sender, **kwargs):
@@ -208,6 +272,7 @@ def _migrated(sender, using=None, **kwargs):
 def connect_signals() -> None:
     """Called once from `RetexConfig.ready`."""
     uid = "retex.page_cache"
+    pre_save.connect(_page_saving, dispatch_uid=f"{uid}.pre_save", weak=False)
     post_save.connect(_row_saved, dispatch_uid=f"{uid}.save", weak=False)
     post_delete.connect(_row_deleted, dispatch_uid=f"{uid}.delete", weak=False)
     m2m_changed.connect(_relation_changed, dispatch_uid=f"{uid}.m2m", weak=False)

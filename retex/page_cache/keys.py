@@ -97,18 +97,30 @@ def serve_public_pages(serve):
             and page_is_public(page)
         ):
             mark_cacheable(response)
-            response.page_cache_tags = page_dependencies(page)
+            response.page_cache_tags = page_dependencies(page, request)
         return response
 
     return serve_and_mark
 
 
-def page_dependencies(page) -> list[str] | None:
+def depends_on(request, *tags: str) -> None:
+    """While a page is rendered for `request`: it also shows what depends on
+    `tags` (the related pages a knowledge page chose, say)."""
+    found = getattr(request, "page_cache_tags", None)
+    if found is None:
+        found = request.page_cache_tags = set()
+    found.update(tags)
+
+
+def page_dependencies(page, request=None) -> list[str] | None:
     """The tags `page`'s rendering depends on (its class's
-    `cache_dependencies()`), or None when it declares nothing: then any change
-    recorded makes it out of date (`retex.page_cache.invalidation`)."""
+    `cache_dependencies()`, and what its rendering for `request` added with
+    `depends_on`), or None when it declares nothing: then any change recorded
+    makes it out of date (`retex.page_cache.invalidation`)."""
     declared = getattr(page, "cache_dependencies", None)
-    return None if declared is None else list(declared())
+    if declared is None:
+        return None
+    return [*declared(), *getattr(request, "page_cache_tags", ())]
 
 
 def _is_page_itself(request, args, kwargs) -> bool:

@@ -91,7 +91,7 @@ def serve_with_personal_parts(page, request, serve):
         page_ref = (page._meta.label_lower, page.pk)
         entry = (generation_id, 200, headers, content, time.time(), page_ref)
         if storable:
-            _put(shell, generation, entry, page_dependencies(page))
+            _put(shell, generation, entry, page_dependencies(page, request))
     return _filled(entry, page.personal_part_renderer(request), hit=hit)
 
 

@@ -750,6 +750,54 @@ def test_republishing_an_article_shows_at_once_on_its_page(client, section, comm
     assert "Après" in response.content.decode()
 
 
+def test_republishing_an_article_reaches_only_the_pages_that_show_it(
+    client, section, committed
+):
+    theme = ThemeFactory(name="Eau potable")
+    shown, showing = (
+        ArticlePageFactory(parent=section("ressources"), title=title)
+        for title in ("Régie de l'eau", "Compteurs connectés")
+    )
+    unrelated = ArticlePageFactory(parent=section("ressources"))
+    for page in (shown, showing):
+        page.themes = [theme]
+        committed(lambda page=page: page.save_revision().publish())
+    for url in (showing.url, unrelated.url, "/ressources/"):
+        fetch_twice(client, url)
+    assert "Régie de l&#x27;eau" in client.get(showing.url).content.decode()
+    shown.title = "Régie publique de l'eau"
+
+    committed(lambda: shown.save_revision().publish())
+
+    assert x_cache(client.get(unrelated.url)) == "HIT"
+    for url in (showing.url, "/ressources/"):
+        response = client.get(url)
+        assert x_cache(response) == "MISS"
+        assert "Régie publique de l&#x27;eau" in response.content.decode()
+
+
+def test_a_new_article_reaches_the_pages_that_may_choose_it_as_related(
+    client, section, committed
+):
+    theme = ThemeFactory(name="Eau potable")
+    showing = ArticlePageFactory(parent=section("ressources"))
+    showing.themes = [theme]
+    committed(lambda: showing.save_revision().publish())
+    fetch_twice(client, showing.url)
+    article = ArticlePageFactory.build(title="Télérelève des compteurs")
+    article.themes = [theme]
+
+    def publish():
+        section("ressources").add_child(instance=article)
+        article.save_revision().publish()
+
+    committed(publish)
+
+    response = client.get(showing.url)
+    assert x_cache(response) == "MISS"
+    assert "Télérelève des compteurs" in response.content.decode()
+
+
 @pytest.mark.parametrize("change", ["theme", "footer"])
 def test_a_change_nobody_declared_empties_every_page(
     client, section, committed, change
