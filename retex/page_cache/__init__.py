@@ -45,7 +45,8 @@ Wagtail 8, hence this module. The rules, and why:
   hits too.
 - **Invalidation by what a page shows.** A page class declares the tags its
   rendering depends on (`cache_dependencies()`: `page:<id>`, `kind:<model>`,
-  `seats:<event id>`…); apps declare what a write of their models changes
+  `seats:<event id>`…; more while rendering, `depends_on`); apps declare what
+  a write of their models changes
   (`invalidation.declare`, `declare_invisible`, from their `ready()`). An entry
   records the version of each of its tags when it was rendered; once a
   write's transaction commits, its tags get new versions, and entries holding

@@ -28,6 +28,9 @@ from retex.page_cache.keys import (
 
 logger = logging.getLogger("retex.page_cache")
 
+# Tag versions a process keeps before dropping those too old to be used.
+LOCAL_MAX_TAGS = 5000
+
 
 def known_generation() -> str | None:
     """The generation this process knows to be current (read from the shared
@@ -83,6 +86,13 @@ class ProcessState:
     def set_versions(self, versions: dict[str, str | None]) -> None:
         now = time.monotonic()
         with self.lock:
+            if len(self.tags) > LOCAL_MAX_TAGS:
+                # Versions older than `LOCAL_SECONDS` are never used again.
+                self.tags = {
+                    tag: known
+                    for tag, known in self.tags.items()
+                    if now - known[1] <= LOCAL_SECONDS
+                }
             for tag, version in versions.items():
                 self.tags[tag] = (version, now)
 
