@@ -8,6 +8,7 @@ class AidConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from aid import personal_data  # noqa: F401 (its export provider)
         from retex.page_cache import declare_invisible
 
         # Questions and answers are for members, on pages never page-cached

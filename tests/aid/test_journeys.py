@@ -228,3 +228,23 @@ def test_asking_and_answering_leave_the_page_cache_alone(client, people):
 
     assert tags_of_write(Question, question) == set()
     assert tags_of_write(Answer, Answer.objects.get()) == set()
+
+
+def test_what_a_member_wrote_is_in_their_data_export_and_outlives_the_account(
+    client, people
+):
+    import json
+
+    question, _ = ask(client, people["asker"], title="Question exportée du réseau")
+    answer(client, people["helper"], question, body="Réponse exportée.")
+
+    client.force_login(people["helper"])
+    data = json.loads(client.get("/mon-espace/mes-donnees.json").content)
+    assert data["entraide"]["reponses"][0]["reponse"] == "Réponse exportée."
+
+    people["helper"].delete()
+    client.force_login(people["asker"])
+    page = text_of(client.get(question.get_absolute_url()))
+    assert "Réponse exportée." in page
+    assert "Ancien membre" in page
+    assert "Paul Bernard" not in page

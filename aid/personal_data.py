@@ -1,0 +1,45 @@
+"""Questions, answers, marks and reports in a person's data export.
+
+When the account is deleted, what the person wrote stays in its threads
+without their name (`author` is set to NULL: « ancien membre »), as the answers
+others gave them would make no sense alone; their « utile » marks go with the
+account, their reports stay without the reporter.
+"""
+
+from aid.models import Answer, Question, Report, UsefulMark
+from members.personal_data import export_provider
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+@export_provider("entraide")
+def aid_data_of(user) -> dict:
+    return {
+        "questions": [
+            {
+                "titre": q.title,
+                "precisions": q.details,
+                "etat": q.get_status_display(),
+                "posee_le": _iso(q.created_at),
+                "collectivite": q.collectivity.title if q.collectivity else None,
+            }
+            for q in Question.objects.filter(author=user).select_related("collectivity")
+        ],
+        "reponses": [
+            {
+                "question": a.question.title,
+                "reponse": a.body,
+                "publiee_le": _iso(a.created_at),
+                "modifiee_le": _iso(a.edited_at),
+                "solution": a.is_solution,
+            }
+            for a in Answer.objects.filter(author=user).select_related("question")
+        ],
+        "reponses_utiles": UsefulMark.objects.filter(user=user).count(),
+        "signalements": [
+            {"motif": r.reason, "signale_le": _iso(r.created_at)}
+            for r in Report.objects.filter(reporter=user)
+        ],
+    }
