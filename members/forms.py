@@ -1,9 +1,12 @@
+import datetime
 import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import CollectivityKind, CollectivityPage, User
@@ -38,12 +41,18 @@ class SignupForm(AllauthSignupForm):
     Two sign-ups with one new address at the same moment both find it free, and
     the second insert breaks the unique constraint: the account is created in a
     savepoint, and that conflict is answered as for a registered address.
+
+    An address whose account was created minutes ago and is not verified yet
+    gets no "account already exists" email: its verification email is on its
+    way, and both share allauth's limit of one email per address every few
+    minutes, so a double submit (or a race) sending the first would withhold
+    the link the person needs.
     """
 
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))
-            return super().try_save(request)
+            return self._already_registered(request)
         try:
             with transaction.atomic():
                 return super().try_save(request)
@@ -52,7 +61,31 @@ class SignupForm(AllauthSignupForm):
             if not User.objects.filter(email__iexact=email).exists():
                 raise
         self.account_already_exists = True
+        return self._already_registered(request)
+
+    def _already_registered(self, request):
+        email = self.cleaned_data.get("email") or ""
+        if signed_up_moments_ago(email):
+            # allauth's own answer to a sign-up, without a second email.
+            return None, redirect("account_email_verification_sent")
         return super().try_save(request)
+
+
+# How long after a sign-up its unverified address gets no other email from a
+# new sign-up (longer than allauth's one-email-per-address limit).
+RECENT_SIGN_UP = datetime.timedelta(minutes=10)
+
+
+def signed_up_moments_ago(email: str) -> bool:
+    """Whether an account with this address was created within RECENT_SIGN_UP and
+    has no verified address yet."""
+    return (
+        User.objects.filter(
+            email__iexact=email, date_joined__gte=timezone.now() - RECENT_SIGN_UP
+        )
+        .exclude(emailaddress__verified=True)
+        .exists()
+    )
 
 
 class CollectivityChoiceField(forms.ModelChoiceField):
