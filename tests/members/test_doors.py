@@ -402,6 +402,18 @@ def test_an_address_registered_in_other_letters_is_a_registered_address(client):
 RACED = "course@ville-exemple.fr"
 
 
+def test_a_double_submitted_sign_up_still_gets_its_verification_link():
+    """The second submit answers as the first, and sends nothing that would use
+    up the address's email allowance before the verification link."""
+    first = sign_up(Client(), RACED)
+    second = sign_up(Client(), RACED)
+
+    assert _answer(first) == _answer(second) == (302, "/accounts/confirm-email/")
+    assert [message.subject for message in mail.outbox] == [
+        "[Retex] Confirmez votre adresse e-mail"
+    ]
+
+
 def _answer(response) -> tuple[int, str]:
     return response.status_code, response.get("Location", "")
 
