@@ -98,10 +98,14 @@ class MemberIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["retex.HomePage"]
     subpage_types = ["members.CollectivityPage"]
-    # Each filter and page number is kept apart (retex/page_cache.py).
+    # Each filter and page number is kept apart (retex/page_cache/).
     anonymous_page_cache = True
     signed_in_page_cache = True
     max_count = 1
+
+    def cache_dependencies(self):
+        """Lists collectivities (`retex.page_cache.invalidation`)."""
+        return (f"page:{self.pk}", "kind:members.collectivitypage")
 
     class Meta:
         verbose_name = _("annuaire des membres")
@@ -261,7 +265,7 @@ class CollectivityPage(Page):
     parent_page_types = ["members.MemberIndexPage"]
     subpage_types = []
     # Contacts are shown to members only: signed-in people are served the copy
-    # of those who may see the same (retex/page_cache.py), never anonymous ones.
+    # of those who may see the same (retex/page_cache/), never anonymous ones.
     anonymous_page_cache = True
     signed_in_page_cache = True
 
@@ -271,6 +275,15 @@ class CollectivityPage(Page):
         permissions = [
             ("manage_membership", _("Peut gérer l'adhésion des collectivités")),
         ]
+
+    def cache_dependencies(self):
+        """The collectivity, its practices and comparable collectivities with
+        theirs (`retex.page_cache.invalidation`)."""
+        return (
+            f"page:{self.pk}",
+            "kind:members.collectivitypage",
+            "kind:knowledge.practicepage",
+        )
 
     def clean_fields(self, exclude=None):
         # "212 201 131" is how people write a SIREN: store it compact.

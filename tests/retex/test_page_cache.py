@@ -25,8 +25,10 @@ from retex.models import SiteSettings
 from retex.visibility import MEMBERS_GROUP
 from tests.factories import (
     ArticlePageFactory,
+    CollectivityPageFactory,
     EventPageFactory,
     InterviewPageFactory,
+    PracticePageFactory,
     ThemeFactory,
     UserFactory,
 )
@@ -796,6 +798,40 @@ def test_a_new_article_reaches_the_pages_that_may_choose_it_as_related(
     response = client.get(showing.url)
     assert x_cache(response) == "MISS"
     assert "Télérelève des compteurs" in response.content.decode()
+
+
+def test_a_registration_leaves_the_directory_and_profiles_in_the_cache(
+    client, section, committed
+):
+    collectivity = CollectivityPageFactory(parent=section("membres"))
+    event = EventPageFactory(parent=section("evenements"), capacity=10)
+    for url in ("/membres/", collectivity.url):
+        fetch_twice(client, url)
+
+    committed(registration_create, event_id=event.pk, user=member())
+
+    assert [x_cache(client.get(url)) for url in ("/membres/", collectivity.url)] == [
+        "HIT",
+        "HIT",
+    ]
+
+
+def test_a_published_practice_shows_at_once_on_its_collectivity(
+    client, section, committed
+):
+    collectivity = CollectivityPageFactory(parent=section("membres"))
+    fetch_twice(client, collectivity.url)
+
+    committed(
+        PracticePageFactory,
+        parent=section("ressources"),
+        collectivity=collectivity,
+        title="Un fablab intercommunal",
+    )
+
+    response = client.get(collectivity.url)
+    assert x_cache(response) == "MISS"
+    assert "Un fablab intercommunal" in response.content.decode()
 
 
 @pytest.mark.parametrize("change", ["theme", "footer"])
