@@ -9,6 +9,11 @@ French plural rule (0 is singular), and wording can be changed there without
 touching code. The compiled `.mo` is committed so that a fresh clone shows French
 without gettext installed; this check verifies it matches the `.po`.
 
+French typography is applied to the catalogue, not left to each string: a
+no-break space (U+00A0) before « : ; ? ! », inside « guillemets » and before
+« % », so that a line never breaks between a word and its punctuation, whatever
+space the source string has (`french_typography`).
+
 Needs GNU gettext (Debian package `gettext`).
 """
 
@@ -80,8 +85,45 @@ def update() -> None:
     text = re.sub(r"\A(#.*\n)*#, fuzzy\n", "", text)
     # The "previous msgid" comments msgmerge leaves are noise once cleared.
     text = re.sub(r"^#\| .*\n", "", text, flags=re.MULTILINE)
+    # The header (the first msgstr) holds no sentence: typeset the rest.
+    header, separator, entries = text.partition("\n\n")
+    text = header + separator + typeset_translations(entries)
     PO.write_text(text, encoding="utf-8")
     run("msgfmt", "--check", "--output-file", str(MO), str(PO))
+
+
+NBSP = "\u00a0"
+# A plain space (or none, for « and ») where French puts a no-break space. Not
+# touched: "%(name)s" placeholders, "://" in addresses, "!" or "?" glued to a
+# word (URLs, HTML comments), which have no space to replace.
+_TYPOGRAPHY = (
+    (re.compile(r" +([:;?!»])"), NBSP + r"\1"),
+    (re.compile(r"« +"), "«" + NBSP),
+    (re.compile(r"(?<=\d) %(?![(a-z])"), NBSP + "%"),
+)
+
+
+def french_typography(text: str) -> str:
+    """`text` (a translation) with no-break spaces where French wants them."""
+    for pattern, replacement in _TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def typeset_translations(po_text: str) -> str:
+    """Apply `french_typography` to every msgstr of a catalogue (continuation
+    lines included); msgids are left as the code has them."""
+    lines, in_msgstr = [], False
+    for line in po_text.splitlines(keepends=True):
+        if line.startswith("msgstr"):
+            in_msgstr = True
+        elif not line.startswith('"'):
+            in_msgstr = False
+        if in_msgstr and line.rstrip("\n") != 'msgstr ""':
+            head, quote, body = line.partition('"')
+            line = head + quote + french_typography(body)
+        lines.append(line)
+    return "".join(lines)
 
 
 def stable_lines(text: str) -> list[str]:
