@@ -332,7 +332,7 @@ def test_the_page_shows_the_refusal_the_service_gives(
     page = client.get(event.url)
 
     message = str(refused.value.message)
-    assert message.startswith(expected)
+    assert visible_text(message).startswith(expected)
     assert page.status_code == 200
     panel = page.content.decode().split('class="panel registration"')[1]
     refusal = panel.split('class="registration-refusal">')[1].split("</p>")[0]
