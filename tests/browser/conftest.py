@@ -148,12 +148,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, settings):
     """Open a page in a fresh browser profile (no cookies) on the live server.
 
     `new_page(viewport=PHONE)`, `new_page(javascript=False)`,
     `new_page(scale=2)` for a high-density screen or a zoomed page.
+
+    The live server is the site's public address here: absolute links (the
+    agenda's download link, emails) are built from BASE_URL.
     """
+    settings.BASE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
     contexts = []
 
     def open_page(*, viewport=DESKTOP, javascript=True, scale=1, touch=False):
