@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aid.models import REASON_MAX, TEXT_MAX, TITLE_MAX, QuestionStatus
 from members.models import CollectivityKind
 from members.territories import Region
+from retex.forms import ListingFilterForm
 from retex.models import Theme
 
 TOKEN_ERROR = _(
@@ -118,7 +119,7 @@ class ReportForm(forms.Form):
         self.auto_id = f"{prefix_id}-%s"
 
 
-class QuestionFilterForm(forms.Form):
+class QuestionFilterForm(ListingFilterForm):
     """The filters of `/entraide/`, all optional; an invalid value is reported
     in French next to its field and ignored."""
 
@@ -143,16 +144,3 @@ class QuestionFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Région"), required=False, choices=[("", _("Toutes")), *Region.choices]
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs["id"] = f"filtre-{name}"
-
-    def valid_filters(self) -> dict:
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "") and name not in self.errors
-        }

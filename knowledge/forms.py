@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from knowledge.models import KnowledgeKind
 from members.models import CollectivityKind
 from members.territories import Region
+from retex.forms import ListingFilterForm
 from retex.models import Theme
 
 
-class KnowledgeFilterForm(forms.Form):
+class KnowledgeFilterForm(ListingFilterForm):
     """The filters of `/ressources/`, all optional and combinable in the query string.
 
     An invalid value is reported in French next to its field and ignored: the
@@ -44,20 +45,9 @@ class KnowledgeFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("Toutes"))] + [
             (str(year), str(year)) for year in years
         ]
-        for name, field in self.fields.items():
-            field.widget.attrs["id"] = f"filtre-{name}"
         self.fields["theme"].error_messages["invalid_choice"] = _(
             "Ce thème n'existe pas."
         )
-
-    def valid_filters(self) -> dict:
-        """The filters that passed validation; the others are left out."""
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "") and name not in self.errors
-        }
 
     @staticmethod
     def year_range():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import CollectivityKind, CollectivityPage, User
 from members.selectors import POPULATION_BANDS
 from members.territories import Region
+from retex.forms import ListingFilterForm
 from retex.models import Theme
 
 
@@ -145,7 +146,7 @@ class AccountDeletionForm(forms.Form):
         return value
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(ListingFilterForm):
     """Filters of `/membres/`; invalid values are reported and ignored."""
 
     kind = forms.ChoiceField(label=_("Type"), required=False)
@@ -190,13 +191,3 @@ class DirectoryFilterForm(forms.Form):
         self.fields["theme"].label_from_instance = lambda theme: (
             f"{theme.name} ({theme_counts.get(theme.slug, 0)})"
         )
-        for name, field in self.fields.items():
-            field.widget.attrs["id"] = f"filtre-{name}"
-
-    def valid_filters(self) -> dict:
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "") and name not in self.errors
-        }
