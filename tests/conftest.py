@@ -67,6 +67,18 @@ def django_db_setup(django_db_setup):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`committed(action, …)`: run `action`, then what it scheduled for after its
+    transaction commits (the test's transaction never does)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def home_page(db) -> HomePage:
     """The home page created by the page-tree migration."""
     return Site.objects.get(is_default_site=True).root_page.specific

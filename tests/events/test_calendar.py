@@ -62,15 +62,6 @@ def agenda(section):
     return section("evenements")
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def in_days(days, hour=9):
     return timezone.localtime().replace(
         hour=hour, minute=0, second=0, microsecond=0

@@ -148,15 +148,6 @@ def shared_cache(settings, redis_server, clock, monkeypatch):
     return cache_backend.server_state(redis_server.url)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def member():
     user = UserFactory()
     EmailAddress.objects.create(

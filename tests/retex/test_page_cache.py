@@ -49,17 +49,6 @@ def page_cache_on(settings, monkeypatch):
     caches["pages"].clear()
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed (the cache is emptied then)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def x_cache(response):
     return response.headers.get("X-Cache")
 
