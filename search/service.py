@@ -47,6 +47,12 @@ class SearchPage:
     facets: dict = field(default_factory=dict)
     page: int = 1
     page_size: int = PAGE_SIZE
+    # The corrected query ("cybersécurité" for "cybersécurté"): the one the
+    # results are for when `corrected`, else one offered when few were found.
+    correction: str | None = None
+    corrected: bool = False
+    # The results match only some of the words (none matched them all).
+    relaxed: bool = False
 
     @property
     def pages(self) -> int:
