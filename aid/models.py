@@ -30,8 +30,13 @@ class QuestionStatus(models.TextChoices):
 
 
 class Visibility(models.TextChoices):
-    # Publishing a thread to everyone (when everyone quoted agrees) comes later.
     MEMBERS = "membres", _("Membres du réseau")
+    # Published by an editor, only when everyone quoted agreed
+    # (`publication.question_publish`).
+    PUBLIC = "public", _("Tout le monde")
+
+
+MAX_SOLICITATIONS = 3
 
 
 class Question(models.Model):
@@ -74,6 +79,22 @@ class Question(models.Model):
         _("masquée"),
         default=False,
         help_text=_("Une question masquée disparaît pour les membres."),
+    )
+    consent = models.BooleanField(
+        _("reprise acceptée"),
+        default=False,
+        help_text=_(
+            "L'auteur accepte que sa question soit reprise dans une ressource "
+            "ou publiée."
+        ),
+    )
+    knowledge_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("ressource tirée de la question"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("posée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
@@ -122,6 +143,14 @@ class Answer(models.Model):
     )
     body = models.TextField(_("réponse"), max_length=TEXT_MAX)
     is_solution = models.BooleanField(_("solution"), default=False)
+    consent = models.BooleanField(
+        _("reprise acceptée"),
+        default=False,
+        help_text=_(
+            "L'auteur accepte que sa réponse soit reprise dans une ressource "
+            "ou publiée."
+        ),
+    )
     hidden = models.BooleanField(
         _("masquée"),
         default=False,
@@ -237,3 +266,44 @@ class Report(models.Model):
     @property
     def target(self):
         return self.answer or self.question
+
+
+class Solicitation(models.Model):
+    """A collectivity that already did it, asked to answer a question: once per
+    collectivity and question, `MAX_SOLICITATIONS` per question at most
+    (`solicitations.solicit`)."""
+
+    question = models.ForeignKey(
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="solicitations",
+    )
+    collectivity = models.ForeignKey(
+        "members.CollectivityPage",
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sollicitée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sollicitée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sollicitation")
+        verbose_name_plural = _("sollicitations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "collectivity"],
+                name="one_solicitation_per_collectivity",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.collectivity_id} → {self.question_id}"
