@@ -1,5 +1,6 @@
 """Trainings, round tables, webinars and the congress."""
 
+import datetime
 import re
 
 from django import forms
@@ -9,14 +10,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from members.territories import Region
-from retex.blocks import RICH_TEXT_FEATURES, BodyBlock
+from retex.blocks import RICH_TEXT_FEATURES, BodyBlock, DocumentLinkBlock, LinkBlock
 
 
 class EventIndexPage(Page):
@@ -142,6 +149,30 @@ class EventPage(RoutablePageMixin, Page):
     registration_enabled = models.BooleanField(_("inscriptions en ligne"), default=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     cancelled = models.BooleanField(_("événement annulé"), default=False)
+    # After the event. The synthesis is chosen here; the knowledge page finds its
+    # event through `synthesis_of` (one field, both sides always agree).
+    synthesis = models.ForeignKey(
+        "knowledge.KnowledgePage",
+        verbose_name=_("synthèse"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="synthesis_of",
+        help_text=_(
+            "La ressource qui rend compte de l'événement. Une fois publiée, elle "
+            "figure sur la page de l'événement, et les participants en sont "
+            "prévenus par courriel."
+        ),
+    )
+    materials = StreamField(
+        [("document", DocumentLinkBlock()), ("link", LinkBlock())],
+        verbose_name=_("supports"),
+        blank=True,
+        help_text=_(
+            "Présentations, documents, enregistrements : montrés une fois "
+            "l'événement passé."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -181,6 +212,20 @@ class EventPage(RoutablePageMixin, Page):
             ],
             heading=_("Inscriptions"),
         ),
+        MultiFieldPanel(
+            [
+                PageChooserPanel(
+                    "synthesis",
+                    [
+                        "knowledge.ArticlePage",
+                        "knowledge.InterviewPage",
+                        "knowledge.PracticePage",
+                    ],
+                ),
+                FieldPanel("materials"),
+            ],
+            heading=_("Après l'événement"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -197,6 +242,9 @@ class EventPage(RoutablePageMixin, Page):
     # Signed-in people see their own registration: they share the rest of the
     # page, rendered once (its index route), never the registration panel.
     anonymous_page_cache = True
+    # What decides which event a knowledge page names as the one it is the
+    # synthesis of (`events.templatetags.event_synthesis`).
+    cache_selection_fields = ("live", "synthesis")
 
     class Meta:
         verbose_name = _("événement")
@@ -205,6 +253,10 @@ class EventPage(RoutablePageMixin, Page):
     def cache_dependencies(self):
         """The event and its seats left (`retex.page_cache.invalidation`)."""
         return (f"page:{self.pk}", f"seats:{self.pk}")
+
+    def is_past(self, *, now=None) -> bool:
+        """Over: its last session has ended."""
+        return self.end <= (now or timezone.now())
 
     def _session_bounds(self):
         sessions = [s for s in self.sessions.all() if s.start and s.end]
@@ -256,9 +308,19 @@ class EventSession(Orderable):
     label = models.CharField(
         _("intitulé"), max_length=200, blank=True, help_text=_("Par exemple : jour 1.")
     )
+    # Local times (Europe/Paris) on the session's day: a lunch break is not
+    # training time (attendance certificates count hours without it).
+    break_start = models.TimeField(
+        _("début de la pause"),
+        null=True,
+        blank=True,
+        help_text=_("Par exemple : 12:30 pour le déjeuner."),
+    )
+    break_end = models.TimeField(_("fin de la pause"), null=True, blank=True)
 
     panels = [
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel([FieldPanel("break_start"), FieldPanel("break_end")]),
         FieldPanel("label"),
     ]
 
@@ -269,10 +331,51 @@ class EventSession(Orderable):
     def clean(self):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("La séance doit finir après son début.")})
+        if (self.break_start is None) != (self.break_end is None):
+            field = "break_end" if self.break_end is None else "break_start"
+            raise ValidationError(
+                {field: _("Indiquez le début et la fin de la pause, ou aucun des deux.")}
+            )
+        if self.break_start is not None and self.start and self.end:
+            bounds = self.break_bounds()
+            if bounds is None:
+                raise ValidationError(
+                    {"break_end": _("La pause doit finir après son début.")}
+                )
+            if bounds[0] < self.start or bounds[1] > self.end:
+                raise ValidationError(
+                    {
+                        "break_start": _(
+                            "La pause doit se tenir pendant la séance, le jour de "
+                            "son début."
+                        )
+                    }
+                )
+
+    def break_bounds(self):
+        """The break as aware datetimes on the session's (local) first day, or
+        None when there is none (or it ends before it starts)."""
+        if self.break_start is None or self.break_end is None or not self.start:
+            return None
+        day = timezone.localtime(self.start).date()
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(day, self.break_start, tzinfo=zone)
+        end = datetime.datetime.combine(day, self.break_end, tzinfo=zone)
+        return (start, end) if end > start else None
+
+    @property
+    def break_minutes(self) -> int:
+        bounds = self.break_bounds()
+        if bounds is None:
+            return 0
+        start, end = max(bounds[0], self.start), min(bounds[1], self.end)
+        return max(0, round((end - start).total_seconds() / 60))
 
     @property
     def hours(self) -> float:
-        return round((self.end - self.start).total_seconds() / 3600, 2)
+        """Time spent training: the session without its break."""
+        seconds = (self.end - self.start).total_seconds() - self.break_minutes * 60
+        return round(seconds / 3600, 2)
 
 
 class RegistrationStatus(models.TextChoices):
@@ -332,6 +435,9 @@ class Registration(models.Model):
     )
     waitlist_notice_sent_at = models.DateTimeField(
         _("position en liste d'attente envoyée le"), null=True, blank=True
+    )
+    synthesis_notice_sent_at = models.DateTimeField(
+        _("synthèse annoncée le"), null=True, blank=True
     )
 
     class Meta:
