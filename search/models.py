@@ -97,3 +97,39 @@ class IndexGeneration(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class SearchWord(models.Model):
+    """The index's own vocabulary, per visibility: each word of the entries
+    (folded, stop words and numbers left out) and how many entries hold it.
+
+    Kept by the database backend as it writes entries (`search.vocabulary`),
+    so corrections and compound splits never read the entries themselves. A
+    visitor's corrections come only from the public rows: a word found only in
+    members' content is never suggested to someone who may not read it.
+    """
+
+    word = models.CharField(max_length=40)
+    visibility = models.CharField(max_length=10)
+    # The analysed term of the word (`search.analysis.stem`).
+    term = models.CharField(max_length=40, db_index=True)
+    # The word as first seen in a text, accents kept (shown in "did you mean").
+    display = models.CharField(max_length=40)
+    initial = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["word", "visibility"], name="unique_word_per_visibility"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["initial", "length", "visibility"], name="search_word_shape"
+            )
+        ]
+
+    def __str__(self):
+        return self.word
