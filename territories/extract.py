@@ -18,7 +18,9 @@ come from the DGCL file, whose vintage may differ from the communes' figure.
 
 import gzip
 import json
+import re
 from collections import defaultdict
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,10 @@ COLUMNS = {
     ],
     "epci": ["siren", "name", "kind", "population", "department", "members"],
 }
+# Tables an extract may lack (older extracts, the tests' small ones): loaded
+# when present. `postcodes`: a commune's postcodes (La Poste's base officielle
+# des codes postaux, as the package carries it), space-separated.
+OPTIONAL_COLUMNS = {"postcodes": ["code", "postcodes"]}
 KEPT_ZONES = {"metro", "drom"}
 
 
@@ -130,7 +136,7 @@ def build_extract(package_dir: Path) -> dict:
             ]
         )
 
-    commune_rows = []
+    commune_rows, postcode_rows = [], []
     for code, row in communes.items():
         if row["departement"] not in departments or row["region"] not in regions:
             raise ExtractError(f"Commune {code} is outside the kept departments.")
@@ -146,6 +152,9 @@ def build_extract(package_dir: Path) -> dict:
                 ept_of.get(code),
             ]
         )
+        postcodes = sorted(set(row.get("codesPostaux") or []))
+        if postcodes:
+            postcode_rows.append([code, " ".join(postcodes)])
 
     return {
         "format": FORMAT,
@@ -155,13 +164,14 @@ def build_extract(package_dir: Path) -> dict:
             "license": package.get("license", ""),
             "repository": package.get("repository", ""),
         },
-        "columns": COLUMNS,
+        "columns": {**COLUMNS, **OPTIONAL_COLUMNS},
         "regions": sorted([code, name] for code, name in regions.items()),
         "departments": sorted(
             [code, name, region] for code, (name, region) in departments.items()
         ),
         "communes": sorted(commune_rows),
         "epci": sorted(epci_rows),
+        "postcodes": sorted(postcode_rows),
     }
 
 
@@ -190,6 +200,8 @@ class Extract:
     departments: list[dict]
     communes: list[dict]
     epci: list[dict]
+    # Commune INSEE code → its postcodes (empty when the extract has none).
+    postcodes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 def read_extract(path: Path | None = None) -> Extract:
@@ -217,7 +229,21 @@ def read_extract(path: Path | None = None) -> Extract:
         ):
             raise ExtractError(f"{path}: malformed rows in {table!r}.")
         tables[table] = [dict(zip(columns, row, strict=True)) for row in rows]
-    extract = Extract(source=document.get("source", {}), **tables)
+    postcodes = {}
+    if "postcodes" in document:
+        columns = OPTIONAL_COLUMNS["postcodes"]
+        rows = document["postcodes"]
+        if document.get("columns", {}).get("postcodes") != columns:
+            raise ExtractError(f"{path}: unexpected columns for 'postcodes'.")
+        if not isinstance(rows, list) or not all(
+            isinstance(row, list)
+            and len(row) == len(columns)
+            and all(_is_text(value) for value in row)
+            for row in rows
+        ):
+            raise ExtractError(f"{path}: malformed rows in 'postcodes'.")
+        postcodes = {code: codes.split() for code, codes in rows}
+    extract = Extract(source=document.get("source", {}), postcodes=postcodes, **tables)
     try:
         _check_references(extract, path)
     except (TypeError, AttributeError) as error:  # A value of the wrong type.
@@ -271,6 +297,11 @@ def _check_references(extract: Extract, path: Path) -> None:
                 or row["code"] not in group["members"]
             ):
                 fail(f"commune {row['code']} has unknown {field} {siren}.")
+    for code, postcodes in extract.postcodes.items():
+        if code not in communes:
+            fail(f"postcodes of unknown commune {code}.")
+        if not all(re.fullmatch(r"\d{5}", postcode) for postcode in postcodes):
+            fail(f"commune {code} has malformed postcodes {postcodes}.")
 
 
 def _is_text(value) -> bool:

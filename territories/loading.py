@@ -88,6 +88,7 @@ def load_extract(extract: Extract) -> dict[str, TableReport]:
                     "region_id": region_ids[row["region"]],
                     "epci_id": epci_ids.get(row["epci"]),
                     "ept_id": epci_ids.get(row["ept"]),
+                    "postcodes": " ".join(extract.postcodes.get(row["code"], [])),
                 }
                 for row in extract.communes
             ],

@@ -162,6 +162,12 @@ class Commune(Territory):
         verbose_name=_("établissement public territorial"),
         help_text=_("Pour les communes de la Métropole du Grand Paris."),
     )
+    postcodes = models.CharField(
+        _("codes postaux"),
+        max_length=200,
+        blank=True,
+        help_text=_("Séparés par des espaces (base officielle de La Poste)."),
+    )
 
     class Meta:
         verbose_name = _("commune")
