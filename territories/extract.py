@@ -16,11 +16,11 @@ a row, in order. Populations are INSEE "populations municipales"; the EPCI ones
 come from the DGCL file, whose vintage may differ from the communes' figure.
 """
 
+import dataclasses
 import gzip
 import json
 import re
 from collections import defaultdict
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
