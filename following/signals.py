@@ -1,0 +1,5 @@
+"""Immediate alerts: new content enqueues a task once its transaction commits."""
+
+
+def connect() -> None:
+    pass
