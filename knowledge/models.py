@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -31,7 +30,9 @@ from wagtail.search import index
 from knowledge.admin_forms import PracticePageForm
 from knowledge.blocks import KnowledgeBodyBlock
 from retex.blocks import RICH_TEXT_FEATURES
+from retex.images import alternative_text, check_alternative
 from retex.page_cache import depends_on
+from retex.plain_text import html_to_text
 from retex.visibility import sees_members_content
 
 WORDS_PER_MINUTE = 200
@@ -102,7 +103,26 @@ class KnowledgePage(Page):
         _("texte alternatif de l'image"),
         max_length=300,
         blank=True,
-        help_text=_("Obligatoire avec une image : décrivez ce qu'elle montre."),
+        help_text=_(
+            "Obligatoire avec une image, sauf image décorative : décrivez ce "
+            "qu'elle montre."
+        ),
+    )
+    hero_image_decorative = models.BooleanField(
+        _("image décorative"),
+        default=False,
+        help_text=_(
+            "Cochez si l'image n'apporte aucune information (texte alternatif vide)."
+        ),
+    )
+    hero_image_caption = models.CharField(
+        _("légende de l'image"), max_length=300, blank=True
+    )
+    hero_image_credit = models.CharField(
+        _("crédit de l'image"),
+        max_length=200,
+        blank=True,
+        help_text=_("Auteur ou source de l'image, par exemple © Ville de Lannion."),
     )
     themes = ParentalManyToManyField(
         "retex.Theme", verbose_name=_("thèmes"), blank=True, related_name="+"
@@ -126,8 +146,15 @@ class KnowledgePage(Page):
         *Page.content_panels,
         FieldPanel("lead"),
         MultiFieldPanel(
-            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
-            heading=_("Image"),
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+                FieldPanel("hero_image_decorative"),
+                FieldRowPanel(
+                    [FieldPanel("hero_image_caption"), FieldPanel("hero_image_credit")]
+                ),
+            ],
+            heading=_("Illustration"),
         ),
         MultiFieldPanel(
             [
@@ -168,10 +195,19 @@ class KnowledgePage(Page):
 
     def clean(self):
         super().clean()
-        if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {"hero_image_alt": _("Décrivez l'image pour qui ne la voit pas.")}
-            )
+        check_alternative(
+            self.hero_image_id,
+            self.hero_image_alt,
+            self.hero_image_decorative,
+            alt_field="hero_image_alt",
+        )
+
+    @property
+    def hero_alt(self) -> str:
+        """The illustration's `alt`: "" when it is decorative."""
+        return alternative_text(
+            self.hero_image_id, self.hero_image_alt, self.hero_image_decorative
+        )
 
     def get_context(self, request, *args, **kwargs):
         from knowledge.selectors import knowledge_related
@@ -221,7 +257,7 @@ _NON_TEXT_FIELDS = {"level", "kind", "decorative", "alt_text"}
 
 def _text_of(value) -> list[str]:
     if hasattr(value, "source"):  # RichText
-        return [strip_tags(value.source)]
+        return [html_to_text(value.source)]
     if isinstance(value, str):
         return [value]
     if hasattr(value, "items"):  # StructValue
@@ -332,12 +368,29 @@ class Interviewee(Orderable):
     collectivity_name = models.CharField(
         _("collectivité (non membre)"), max_length=200, blank=True
     )
+    # Shown beside the person's name, which says who it is: alt="" (decorative).
+    portrait = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("portrait"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Une photo du visage ; placez le point focal sur le visage pour le "
+            "recadrage."
+        ),
+    )
+    portrait_credit = models.CharField(
+        _("crédit du portrait"), max_length=200, blank=True
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("function"),
         FieldPanel("collectivity"),
         FieldPanel("collectivity_name"),
+        FieldRowPanel([FieldPanel("portrait"), FieldPanel("portrait_credit")]),
     ]
 
     class Meta(Orderable.Meta):
@@ -475,7 +528,7 @@ class PracticePage(KnowledgePage):
             )
 
     def extra_reading_text(self) -> list[str]:
-        return [strip_tags(getattr(self, name)) for name in self.SECTIONS]
+        return [html_to_text(getattr(self, name)) for name in self.SECTIONS]
 
     @property
     def has_contact(self) -> bool:

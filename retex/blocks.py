@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.blocks import ImageBlock
 
 RICH_TEXT_FEATURES = [
     "bold",
@@ -53,42 +53,28 @@ class QuoteBlock(blocks.StructBlock):
         template = "retex/blocks/quote.html"
 
 
-class AccessibleImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Image"))
-    alt_text = blocks.CharBlock(
-        label=_("Texte alternatif"),
-        required=False,
-        max_length=300,
-        help_text=_("Décrivez ce que l'image apporte au texte."),
-    )
-    decorative = blocks.BooleanBlock(
-        label=_("Image décorative"),
-        required=False,
-        help_text=_(
-            "Cochez si l'image n'apporte aucune information (texte alternatif vide)."
-        ),
-    )
+class FigureBlock(blocks.StructBlock):
+    """An image of a body: Wagtail's ImageBlock (the image, its text alternative
+    or the "decorative" mark, required unless decorative), a caption and a credit.
+
+    Stored as {"image": {"image": id, "alt_text": ..., "decorative": ...},
+    "caption": ..., "credit": ...}; `value.image` is the Image, with
+    `contextual_alt_text` ("" when decorative) and `decorative`.
+    """
+
+    image = ImageBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Légende"), required=False, max_length=300)
+    credit = blocks.CharBlock(
+        label=_("Crédit"),
+        required=False,
+        max_length=200,
+        help_text=_("Auteur ou source de l'image, par exemple © Ville de Lannion."),
+    )
 
     class Meta:
         icon = "image"
         label = _("Image")
         template = "retex/blocks/image.html"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value.get("decorative") and not value.get("alt_text"):
-            raise StructBlockValidationError(
-                block_errors={
-                    "alt_text": ValidationError(
-                        _(
-                            "Indiquez un texte alternatif ou cochez "
-                            "« Image décorative »."
-                        )
-                    )
-                }
-            )
-        return value
 
 
 class DocumentLinkBlock(blocks.StructBlock):
@@ -157,7 +143,7 @@ class BodyBlock(blocks.StreamBlock):
         label=_("Paragraphe"), features=RICH_TEXT_FEATURES, icon="pilcrow"
     )
     quote = QuoteBlock()
-    image = AccessibleImageBlock()
+    image = FigureBlock()
     document = DocumentLinkBlock()
     callout = CalloutBlock()
 
