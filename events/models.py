@@ -19,11 +19,13 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from members.territories import Region
 from retex.blocks import RICH_TEXT_FEATURES, BodyBlock, DocumentLinkBlock, LinkBlock
+from retex.images import alternative_text, check_alternative
 
 
 class EventIndexPage(Page):
@@ -86,6 +88,33 @@ class EventPage(RoutablePageMixin, Page):
 
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
     lead = models.TextField(_("chapô"), max_length=600)
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("visuel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("texte alternatif du visuel"),
+        max_length=300,
+        blank=True,
+        help_text=_("Obligatoire avec un visuel, sauf visuel décoratif."),
+    )
+    image_decorative = models.BooleanField(
+        _("visuel décoratif"),
+        default=False,
+        help_text=_(
+            "Cochez si l'image n'apporte aucune information (texte alternatif vide)."
+        ),
+    )
+    image_credit = models.CharField(
+        _("crédit du visuel"),
+        max_length=200,
+        blank=True,
+        help_text=_("Auteur ou source de l'image, par exemple © Ville de Lannion."),
+    )
     themes = ParentalManyToManyField(
         "retex.Theme", verbose_name=_("thèmes"), blank=True, related_name="+"
     )
@@ -178,6 +207,15 @@ class EventPage(RoutablePageMixin, Page):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("kind"), FieldPanel("audience")]),
         FieldPanel("lead"),
+        MultiFieldPanel(
+            [
+                FieldPanel("image"),
+                FieldPanel("image_alt"),
+                FieldPanel("image_decorative"),
+                FieldPanel("image_credit"),
+            ],
+            heading=_("Visuel"),
+        ),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
         InlinePanel("sessions", label=_("Séances"), min_num=1),
         MultiFieldPanel(
@@ -254,6 +292,11 @@ class EventPage(RoutablePageMixin, Page):
         """The event and its seats left (`retex.page_cache.invalidation`)."""
         return (f"page:{self.pk}", f"seats:{self.pk}")
 
+    @property
+    def image_alt_text(self) -> str:
+        """The visual's `alt`: "" when it is decorative."""
+        return alternative_text(self.image_id, self.image_alt, self.image_decorative)
+
     def is_past(self, *, now=None) -> bool:
         """Over: its last session has ended."""
         return self.end <= (now or timezone.now())
@@ -269,6 +312,9 @@ class EventPage(RoutablePageMixin, Page):
         if bounds:
             self.start, self.end = bounds
         super().clean()
+        check_alternative(
+            self.image_id, self.image_alt, self.image_decorative, alt_field="image_alt"
+        )
         errors = {}
         if not self.start or not self.end:
             errors["start"] = _("Indiquez au moins une séance.")
