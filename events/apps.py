@@ -6,6 +6,8 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Événements")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app shows on shared pages (`retex.declarations`).
+    home_sections = {"upcoming_events": "events.selectors.events_upcoming"}
 
     def ready(self):
         # "Mes inscriptions" in Mon espace.

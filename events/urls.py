@@ -1,6 +1,6 @@
 """Attendance certificates: download from "Mon espace", public verification.
 
-Included from `retex.urls` before Wagtail's pages.
+Included from `project.urls` before Wagtail's pages.
 """
 
 from django.urls import path

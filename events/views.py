@@ -229,7 +229,7 @@ def unregister(request, event):
     return _back(event)
 
 
-# Reached through `retex/urls.py`: Wagtail's own pattern allows no dot.
+# Reached through `project/urls.py`: Wagtail's own pattern allows no dot.
 @event_page_route("evenement.ics/", name="event_ics")
 def event_ics(request, event):
     if request.method not in ("GET", "HEAD"):

@@ -6,6 +6,8 @@ class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Ressources")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app shows on shared pages (`retex.declarations`).
+    home_sections = {"latest_knowledge": "knowledge.selectors.knowledge_latest"}
 
     def ready(self):
         from knowledge import signals  # noqa: F401

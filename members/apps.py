@@ -6,6 +6,8 @@ class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Membres")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app shows on shared pages (`retex.declarations`).
+    home_sections = {"member_stats": "members.selectors.member_stats"}
 
     def ready(self):
         from members import signals  # noqa: F401

@@ -323,15 +323,21 @@ class CollectivityPage(Page):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def practice_model(cls):
+        """The practice page model, found through the relation the knowledge app
+        declares to collectivities: members never imports knowledge, which
+        depends on it."""
+        return cls._meta.get_field("practices").related_model
+
     def get_context(self, request, *args, **kwargs):
-        from knowledge.models import PracticePage
         from members.referential import intercommunality_of
         from members.selectors import comparable_collectivities
 
         context = super().get_context(request, *args, **kwargs)
         context["can_see_contacts"] = sees_members_content(request.user)
         context["practices"] = list(
-            pages_visible_to(PracticePage.objects.all(), user=request.user)
+            pages_visible_to(self.practice_model().objects.all(), user=request.user)
             .filter(collectivity=self)
             .order_by("-publication_date")
         )

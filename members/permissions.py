@@ -14,7 +14,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
-from knowledge.models import KnowledgeIndexPage
 from members.models import AffiliationRole, AffiliationStatus, CollectivityPage, User
 
 GROUP_PREFIX = "Représentants : "
@@ -53,7 +52,9 @@ def sync_representative_permissions(collectivity: CollectivityPage) -> Group:
         )
     )
     page_permissions = [("change_page", collectivity)]
-    index = KnowledgeIndexPage.objects.first()
+    # Where practices are proposed (members never imports knowledge).
+    (index_model,) = CollectivityPage.practice_model().allowed_parent_page_models()
+    index = index_model.objects.first()
     if index is not None:
         page_permissions.append(("add_page", index))
     for codename, page in page_permissions:

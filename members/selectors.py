@@ -4,7 +4,6 @@ import math
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from knowledge.models import PracticePage
 from members.models import CollectivityPage, MembershipStatus
 from retex.visibility import pages_visible_to
 
@@ -17,8 +16,9 @@ POPULATION_BANDS = [
 ]
 
 
-def member_stats() -> dict:
-    """Figures the home page shows about the network's active members."""
+def member_stats(*, user=None) -> dict:
+    """Figures the home page shows about the network's active members (the same
+    for everyone: `user` is accepted as for every home section)."""
     return (
         CollectivityPage.objects.live()
         .filter(membership_status=MembershipStatus.ACTIVE)
@@ -145,7 +145,8 @@ def comparable_collectivities(collectivity: CollectivityPage, *, user, limit: in
 
     ranked = sorted(candidates[:300], key=lambda other: (-score(other), other.title))
     chosen = ranked[:limit]
-    practices = pages_visible_to(PracticePage.objects.all(), user=user).filter(
+    practice_model = CollectivityPage.practice_model()
+    practices = pages_visible_to(practice_model.objects.all(), user=user).filter(
         collectivity__in=[c.pk for c in chosen]
     )
     prefetched = CollectivityPage.objects.filter(

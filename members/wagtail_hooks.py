@@ -25,14 +25,14 @@ def _is_association_staff(user) -> bool:
 def representatives_only_propose_practices(request, parent_page, page_class):
     """Representatives may add under `/ressources/` to propose practices; articles
     and interviews are the association's editorial work."""
-    from knowledge.models import PracticePage
+    from members.models import CollectivityPage
 
     if (
         _is_association_staff(request.user)
         or request.user.groups.filter(name__in=["Éditeurs", "Modérateurs"]).exists()
     ):
         return None
-    if page_class is not PracticePage and parent_page.specific_class.__name__ == (
+    if page_class is not CollectivityPage.practice_model() and parent_page.specific_class.__name__ == (
         "KnowledgeIndexPage"
     ):
         messages.error(

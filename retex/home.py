@@ -1,13 +1,9 @@
-"""What the home page shows, gathered from each app's selectors."""
+"""What the home page shows: the sections apps declare (`retex.declarations`)."""
 
-from events.selectors import events_upcoming
-from knowledge.selectors import knowledge_latest
-from members.selectors import member_stats
+from retex.declarations import declared
 
 
 def home_sections(*, user) -> dict:
     return {
-        "latest_knowledge": knowledge_latest(user=user, limit=3),
-        "upcoming_events": events_upcoming(user=user, limit=3),
-        "member_stats": member_stats(),
+        name: section(user=user) for name, section in declared("home_sections").items()
     }

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "events",
     "search",
     "aid",
+    # The composition root (URLs, seed_demo): imports the apps above.
+    "project",
     # Before django_tasks_db: its `db_worker` command replaces the library's.
     "retex.worker",
     "wagtail.contrib.forms",
@@ -118,7 +120,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-ROOT_URLCONF = "retex.urls"
+ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "retex.wsgi.application"
 ASGI_APPLICATION = "retex.asgi.application"
 

@@ -956,7 +956,7 @@ urlpatterns = [
     path("essai/absent/", missing_view),
     path("essai/ordinaire/", unmarked_view),
     path("essai/public/", public_view),
-    path("", include("retex.urls")),
+    path("", include("project.urls")),
 ]
 
 
