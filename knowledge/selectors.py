@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 
 from knowledge.models import KnowledgePage
+from retex.images import renditions_prefetch
 from retex.visibility import pages_visible_to
 
 
@@ -29,7 +30,7 @@ def knowledge_listing(*, user, filters: dict | None = None):
         pages = pages.distinct()
     return (
         pages.select_related("hero_image")
-        .prefetch_related("themes")
+        .prefetch_related("themes", renditions_prefetch("hero_image", "card"))
         .order_by("-publication_date", "-first_published_at", "-pk")
     )
 
@@ -59,4 +60,8 @@ def knowledge_related(page: KnowledgePage, *, user, limit: int = 3):
         .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
         .order_by("-shared", "-publication_date")
     )
-    return list(pages.select_related("hero_image")[:limit])
+    return list(
+        pages.select_related("hero_image").prefetch_related(
+            renditions_prefetch("hero_image", "card")
+        )[:limit]
+    )

@@ -5,6 +5,7 @@ import math
 from django.db.models import Count, Prefetch, Q, Sum
 
 from members.models import CollectivityPage, MembershipStatus
+from retex.images import renditions_prefetch
 from retex.visibility import pages_visible_to
 
 POPULATION_BANDS = [
@@ -66,7 +67,7 @@ def directory_listing(*, user, filters: dict):
     return (
         directory_queryset(user=user, filters=filters)
         .select_related("logo")
-        .prefetch_related("themes")
+        .prefetch_related("themes", renditions_prefetch("logo", "logo"))
         .order_by("title", "pk")
     )
 
