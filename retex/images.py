@@ -128,6 +128,21 @@ def _distinct_widths(renditions):
     return kept
 
 
+def renditions_prefetch(lookup, *styles):
+    """For a listing: the renditions of the images at `lookup` (an image foreign
+    key, e.g. "hero_image") in these styles, fetched in one query for all items."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    specs = [spec for style in styles for spec in _specs(style)]
+    renditions = get_image_model().get_rendition_model().objects
+    return Prefetch(
+        f"{lookup}__renditions",
+        queryset=renditions.filter(filter_spec__in=specs),
+        to_attr="prefetched_renditions",
+    )
+
+
 def alternative_text(image, alt, decorative):
     """The `alt` to render for an image field: "" when decorative."""
     return "" if decorative or not image else alt
