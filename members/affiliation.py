@@ -8,11 +8,19 @@ representatives clicking at once decide only once.
   domain is one the collectivity owns, the request is approved at once;
   otherwise its representatives (or the association's staff) decide, and the
   person is told by email.
+- A person whose verified address is at the domain of a member collectivity (an
+  active, live one) is attached to it at once, when the address is verified or
+  later when they sign in or open Mon espace (`attach_by_email_domain`); public
+  mailboxes (gmail, orange…) never count, and an unverified address never does.
+- Otherwise the person finds their collectivity by name, INSEE code or postcode
+  (`collectivity_search`) and asks to join it.
 - A person is a *member* while an approved affiliation ties them to an active
   member collectivity; the "Membres" group mirrors that so that Wagtail's view
   restrictions apply it everywhere, and is updated in the same transaction as
   any change that affects it: losing membership takes access away at once.
 """
+
+import re
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -31,8 +39,10 @@ from members.models import (
     MembershipStatus,
     User,
 )
+from members.territories import PUBLIC_MAIL_DOMAINS
 from retex.tasks import enqueue_after_commit, send_email
 from retex.visibility import MEMBERS_GROUP
+from territories.text import normalize_name
 
 
 class AffiliationError(Exception):
@@ -113,6 +123,76 @@ def pending_requests_for(user: User):
     return requests.select_related("user", "collectivity").order_by("requested_at")
 
 
+def collectivity_for_email(email: str | None) -> CollectivityPage | None:
+    """The active member collectivity declaring this address's domain, if exactly
+    one does (two collectivities declaring one domain decide nothing)."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    if not domain or domain in PUBLIC_MAIL_DOMAINS:
+        return None
+    candidates = [
+        page
+        for page in CollectivityPage.objects.live()
+        .filter(
+            membership_status=MembershipStatus.ACTIVE,
+            email_domains__icontains=domain,
+        )
+        .order_by("pk")
+        if domain in page.email_domain_list
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def collectivity_search(query: str, *, limit: int = 20) -> list[CollectivityPage]:
+    """Live collectivities matching what a person typed: their name (every word,
+    accents and case ignored, "St" for "Saint"), one of their member communes'
+    names, their INSEE code or SIREN, or a postcode (its département's
+    collectivities). Best first: exact name or code, then names starting with
+    the query, then the rest, by name. Three queries at most, whatever is found.
+    """
+    normalized = normalize_name(query or "")
+    code = re.sub(r"\s+", "", query or "").upper()
+    if not normalized or limit <= 0:
+        return []
+    words = normalized.split()
+    postcode_department = _postcode_department(code)
+    ranked = []
+    rows = CollectivityPage.objects.live().values_list(
+        "pk", "title", "insee_code", "siren", "department", "member_communes"
+    )
+    for pk, title, insee_code, siren, department, member_communes in rows:
+        name = normalize_name(title)
+        if (code and code in (insee_code, siren)) or name == normalized:
+            rank = 0
+        elif all(word in name for word in words):
+            rank = 1 if name.startswith(normalized) else 2
+        elif all(word in normalize_name(member_communes) for word in words):
+            rank = 3
+        elif postcode_department and department == postcode_department:
+            rank = 4
+        else:
+            continue
+        ranked.append((rank, name, pk))
+    ranked.sort()
+    pks = [pk for _rank, _name, pk in ranked[:limit]]
+    pages = CollectivityPage.objects.in_bulk(pks)
+    return [pages[pk] for pk in pks if pk in pages]
+
+
+def _postcode_department(code: str) -> str | None:
+    """The département of a French postcode ("22000" → "22", "97400" → "974",
+    "20000" → Corsica, found by its two départements' collectivities' names
+    only: None)."""
+    if not re.fullmatch(r"\d{5}", code):
+        return None
+    if code.startswith("97"):
+        return code[:3]
+    if code.startswith("20"):
+        return None
+    return code[:2]
+
+
 # --- Writes ------------------------------------------------------------------------
 
 
@@ -128,7 +208,10 @@ def affiliation_request(
     if not collectivity.live:
         raise AffiliationError(gettext_lazy("Cette collectivité n'existe pas."))
     domain = email.rsplit("@", 1)[-1]
-    automatic = domain in collectivity.email_domain_list
+    automatic = (
+        domain not in PUBLIC_MAIL_DOMAINS
+        and domain in collectivity.email_domain_list
+    )
     try:
         with transaction.atomic():
             User.objects.select_for_update().get(pk=user.pk)
@@ -159,6 +242,25 @@ def affiliation_request(
             gettext_lazy("Vous avez déjà une demande de rattachement en cours.")
         ) from None
     return affiliation
+
+
+def attach_by_email_domain(user: User) -> Affiliation | None:
+    """Attach the person at once to the member collectivity owning their verified
+    address's domain, unless they already have an open affiliation (pending or
+    approved). Returns the new affiliation, or None when nothing changed.
+
+    Called when an address is verified, at sign-in and on Mon espace, so that a
+    domain declared after a person signed up attaches them too.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    collectivity = collectivity_for_email(verified_email(user))
+    if collectivity is None or open_affiliation(user) is not None:
+        return None
+    try:
+        return affiliation_request(user=user, collectivity=collectivity)
+    except AffiliationError:
+        return None
 
 
 def _decide(

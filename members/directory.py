@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from members.forms import DirectoryFilterForm
 from members.selectors import directory_counts, directory_listing
+from members.territories import DEPARTMENT_NAMES
 from retex.links import page_url
 from retex.page_cache import cacheable, remember_for_visibility
 from retex.pagination import paginate
@@ -26,6 +27,7 @@ EXPORT_FIELDS = [
     "code_insee",
     "region",
     "departement",
+    "departement_nom",
     "population",
     "nombre_communes",
     "site_internet",
@@ -42,12 +44,13 @@ def directory_context(request) -> dict:
     probe = DirectoryFilterForm(request.GET or None)
     filters = probe.valid_filters() if probe.is_bound else {}
     # Grouped counts over the whole directory: shared by all who see the same
-    # collectivities with the same filters.
+    # collectivities with the same filters, until a collectivity changes.
     counts = remember_for_visibility(
         "directory_counts",
         user=request.user,
         params=sorted((name, request.GET[name]) for name in filters),
         compute=lambda: directory_counts(user=request.user, filters=filters),
+        depends_on=("kind:members.collectivitypage",),
     )
     form = DirectoryFilterForm(request.GET or None, counts=counts)
     if form.is_bound:
@@ -80,6 +83,7 @@ def export_rows(request):
             "code_insee": page.insee_code,
             "region": page.get_region_display(),
             "departement": page.department,
+            "departement_nom": DEPARTMENT_NAMES.get(page.department, ""),
             "population": page.population,
             "nombre_communes": page.commune_count,
             "site_internet": page.website,
@@ -96,6 +100,10 @@ def export_rows(request):
         }
 
 
+def yes_no(value: bool) -> str:
+    return "oui" if value else "non"
+
+
 @require_GET
 @cache_control(public=True, max_age=300)
 @cacheable  # Open data, the same for everybody.
@@ -108,7 +116,18 @@ def directory_export_csv(request):
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS, delimiter=";")
     writer.writeheader()
     for row in export_rows(request):
-        writer.writerow({**row, "themes": ", ".join(row["themes"])})
+        writer.writerow(
+            {
+                **row,
+                "themes": ", ".join(row["themes"]),
+                # Spreadsheets read « oui/non »; JSON keeps true/false.
+                **{
+                    name: yes_no(value)
+                    for name, value in row.items()
+                    if isinstance(value, bool)
+                },
+            }
+        )
     return response
 
 

@@ -2,6 +2,7 @@ import datetime
 import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.utils import set_form_field_order
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -9,11 +10,54 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import CollectivityKind, CollectivityPage, User
+from members.models import CollectivityKind, CollectivityPage, PersonStatus, User
 from members.selectors import POPULATION_BANDS
 from members.territories import Region
 from retex.forms import ListingFilterForm
 from retex.models import Theme
+
+# At sign-up and in Mon espace a person is an élu·e or an agent: "Autre" stays
+# for accounts the association creates.
+PERSON_STATUS_CHOICES = [
+    (PersonStatus.ELECTED, _("Élu ou élue")),
+    (PersonStatus.AGENT, _("Agent ou agente")),
+]
+FUNCTION_LABEL = _("Mandat ou fonction")
+FUNCTION_HELP = _(
+    "Élu·e : votre mandat (par exemple adjointe au numérique). "
+    "Agent : votre fonction et votre service (par exemple DSI, service informatique)."
+)
+
+
+def _person_fields(form) -> None:
+    """Name, status and function: required, as representatives decide on them."""
+    form.fields["first_name"] = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput(
+            attrs={"autocomplete": "given-name"}
+        )
+    )
+    form.fields["last_name"] = forms.CharField(
+        label=_("Nom"), max_length=150, widget=forms.TextInput(
+            attrs={"autocomplete": "family-name"}
+        )
+    )
+    form.fields["status"] = forms.ChoiceField(
+        label=_("Vous êtes"),
+        choices=PERSON_STATUS_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Indiquez si vous êtes élu·e ou agent.")},
+    )
+    form.fields["function_title"] = forms.CharField(
+        label=FUNCTION_LABEL,
+        max_length=200,
+        help_text=FUNCTION_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        error_messages={"required": _("Indiquez votre mandat ou votre fonction.")},
+    )
+    for name in ("first_name", "last_name"):
+        form.fields[name].error_messages["required"] = _(
+            "Indiquez votre prénom et votre nom."
+        )
 
 
 class ProfileForm(forms.ModelForm):
@@ -21,6 +65,22 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "status", "function_title", "phone"]
         labels = {"first_name": _("Prénom"), "last_name": _("Nom")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _person_fields(self)
+        if self.instance.status == PersonStatus.OTHER:
+            # An account the association created as "Autre" keeps its status.
+            self.fields["status"].choices = [
+                *PERSON_STATUS_CHOICES,
+                (PersonStatus.OTHER, PersonStatus.OTHER.label),
+            ]
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -48,7 +108,35 @@ class SignupForm(AllauthSignupForm):
     way, and both share allauth's limit of one email per address every few
     minutes, so a double submit (or a race) sending the first would withhold
     the link the person needs.
+
+    It also asks who the person is (first and last name, élu·e or agent, mandate
+    or function and service): representatives decide on requests to join with
+    them. An address already registered gets the same answer, and nothing of
+    what was typed is stored.
     """
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "status",
+        "function_title",
+        "email",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _person_fields(self)
+        set_form_field_order(self, self.field_order)
+
+    def signup(self, request, user):
+        """allauth's hook once the account is built (names are set by allauth)."""
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.last_name = self.cleaned_data["last_name"].strip()
+        user.status = self.cleaned_data["status"]
+        user.function_title = self.cleaned_data["function_title"].strip()
+        user.save(update_fields=["first_name", "last_name", "status", "function_title"])
 
     def try_save(self, request):
         if self.account_already_exists:
@@ -109,6 +197,8 @@ class AffiliationRequestForm(forms.Form):
         label=_("Votre collectivité"),
         queryset=CollectivityPage.objects.live().order_by("title"),
         empty_label=_("Choisissez une collectivité"),
+        # Chosen from the search results (`affiliation_request_view`).
+        widget=forms.HiddenInput,
         error_messages={
             "invalid_choice": _("Choisissez une collectivité de la liste.")
         },

@@ -22,7 +22,12 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from members.territories import Region, clean_email_domains, department_region
+from members.territories import (
+    Region,
+    clean_email_domains,
+    department_label,
+    department_region,
+)
 from retex.blocks import RICH_TEXT_FEATURES
 from retex.visibility import pages_visible_to, sees_members_content
 
@@ -344,6 +349,11 @@ class CollectivityPage(Page):
         context["comparables"] = comparable_collectivities(self, user=request.user)
         context["intercommunality"] = intercommunality_of(self)
         return context
+
+    @property
+    def department_label(self) -> str:
+        """« Côtes-d'Armor (22) »."""
+        return department_label(self.department)
 
     @property
     def email_domain_list(self) -> list[str]:

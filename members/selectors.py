@@ -18,11 +18,15 @@ POPULATION_BANDS = [
 
 
 def member_stats(*, user=None) -> dict:
-    """Figures the home page shows about the network's active members (the same
-    for everyone: `user` is accepted as for every home section)."""
+    """Figures the home page shows about the network's members (the same for
+    everyone: `user` is accepted as for every home section). The collectivities
+    are those the directory lists to anybody, so the home page's count is the
+    directory's."""
+    from django.contrib.auth.models import AnonymousUser
+
     return (
-        CollectivityPage.objects.live()
-        .filter(membership_status=MembershipStatus.ACTIVE)
+        directory_queryset(user=AnonymousUser(), filters={})
+        .order_by()
         .aggregate(
             collectivities=Count("pk"),
             population=Sum("population"),

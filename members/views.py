@@ -18,7 +18,9 @@ from members.affiliation import (
     affiliation_end,
     affiliation_refuse,
     affiliation_request,
+    attach_by_email_domain,
     can_decide,
+    collectivity_search,
     is_network_member,
     open_affiliation,
     pending_requests_for,
@@ -48,6 +50,14 @@ def _parse_id(value) -> int:
 def my_space(request):
     """The dashboard: who I am, my collectivity, what waits for me."""
     user = request.user
+    # A domain declared since the person signed up attaches them now.
+    attached = attach_by_email_domain(user)
+    if attached is not None:
+        messages.success(
+            request,
+            _("Votre adresse appartient à %(name)s : vous y êtes rattaché·e.")
+            % {"name": attached.collectivity.title},
+        )
     context = {
         "affiliation": open_affiliation(user),
         "past_affiliations": user.affiliations.exclude(
@@ -78,12 +88,28 @@ def profile_edit(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def affiliation_request_view(request):
-    form = AffiliationRequestForm(request.POST or None)
+    """Find one's collectivity by typing (no JavaScript needed: a search field and
+    a list of results), pick it, then send the request."""
+    query = request.GET.get("q", "").strip()[:100]
+    chosen = None
+    if request.method == "POST":
+        form = AffiliationRequestForm(request.POST)
+    else:
+        form = AffiliationRequestForm()
+        picked = request.GET.get("collectivite", "")
+        if picked:
+            pick = AffiliationRequestForm({"collectivity": picked})
+            if pick.is_valid():
+                chosen = pick.cleaned_data["collectivity"]
+                form = AffiliationRequestForm(initial={"collectivity": chosen.pk})
+            else:
+                messages.error(request, _("Choisissez une collectivité de la liste."))
     if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["collectivity"]
         try:
             affiliation = affiliation_request(
                 user=request.user,
-                collectivity=form.cleaned_data["collectivity"],
+                collectivity=chosen,
                 message=form.cleaned_data["message"],
             )
         except AffiliationError as error:
@@ -105,16 +131,39 @@ def affiliation_request_view(request):
                     % {"name": affiliation.collectivity.title},
                 )
             return redirect("my_space")
-    return render(request, "members/affiliation_request.html", {"form": form})
+    results = collectivity_search(query) if query and chosen is None else []
+    return render(
+        request,
+        "members/affiliation_request.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "chosen": chosen,
+            "searched": bool(query),
+        },
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def affiliation_leave(request):
+    """A page of its own saying what leaving changes; the POST leaves."""
     affiliation = open_affiliation(request.user)
     if affiliation is None:
         messages.error(request, _("Vous n'êtes rattaché·e à aucune collectivité."))
         return redirect("my_space")
+    if request.method == "GET":
+        return render(
+            request,
+            "members/affiliation_leave.html",
+            {
+                "affiliation": affiliation,
+                "is_member": is_network_member(request.user),
+                "is_representative": affiliation.role == "representant"
+                and affiliation.status == "acceptee",
+            },
+        )
     try:
         affiliation_end(affiliation_id=affiliation.pk, by=request.user)
     except AffiliationError as error:
