@@ -120,6 +120,11 @@ def credentials(user) -> dict[str, str]:
         "password": PASSWORD,
         "password1": PASSWORD,
         "password2": PASSWORD,
+        # Who signs up (sign-up asks it).
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "status": "agent",
+        "function_title": "DSI",
         "oldpassword": PASSWORD,
         "return_url": "/",
         "next": "/",
@@ -353,7 +358,15 @@ class CountingHasher(MD5PasswordHasher):
 def sign_up(client, email):
     return client.post(
         "/accounts/signup/",
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "status": "agent",
+            "function_title": "DSI",
+        },
     )
 
 

@@ -33,10 +33,24 @@ def log_in(client, email, password=PASSWORD):
     return client.post("/accounts/login/", {"login": email, "password": password})
 
 
-def sign_up(client, email):
+PERSON = {
+    "first_name": "Camille",
+    "last_name": "Durand",
+    "status": "agent",
+    "function_title": "Cheffe de projet, service informatique",
+}
+
+
+def sign_up(client, email, **person):
     return client.post(
         "/accounts/signup/",
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **PERSON,
+            **person,
+        },
     )
 
 

@@ -182,6 +182,10 @@ def test_allauth_verification_and_password_reset_emails(client):
             "email": "nouvelle@ville-exemple.fr",
             "password1": "motdepasse-solide-2026",
             "password2": "motdepasse-solide-2026",
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "status": "agent",
+            "function_title": "DSI",
         },
     )
     (verification,) = mail.outbox

@@ -214,6 +214,10 @@ def test_with_redis_killed_the_site_answers_uncached_then_caches_again(
             "email": "nouvelle.personne@ville-exemple.fr",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "status": "agent",
+            "function_title": "DSI",
         },
     )
     assert signed_up.status_code == 302

@@ -107,7 +107,16 @@ def test_sign_up(client, email, password1, password2):
     before = User.objects.count()
     response = client.post(
         "/accounts/signup/",
-        {"email": email, "password1": password1, "password2": password2},
+        {
+            "email": email,
+            "password1": password1,
+            "password2": password2,
+            # Who signs up (sign-up asks it), so that valid values create accounts.
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "status": "agent",
+            "function_title": "DSI",
+        },
     )
     assert_not_a_server_error(response)
     if response.status_code != 302:
