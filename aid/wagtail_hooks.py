@@ -130,3 +130,12 @@ for _model in (Question, Answer, Report):
 @hooks.register("register_admin_viewset")
 def register_aid_viewsets():
     return AidViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def reports_dashboard_panel(request, panels):
+    from aid.dashboard import reports_panel
+
+    panel = reports_panel(request.user)
+    if panel is not None:
+        panels.append(panel)

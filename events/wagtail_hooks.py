@@ -77,3 +77,12 @@ def event_registrations_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def event_registrations_listing_button(page, user, next_url=None):
     yield RegistrationsButton(page=page, priority=12)
+
+
+@hooks.register("construct_homepage_panels")
+def next_events_dashboard_panel(request, panels):
+    from events.dashboard import next_events_panel
+
+    panel = next_events_panel(request.user)
+    if panel is not None:
+        panels.append(panel)

@@ -275,3 +275,27 @@ def register_search_stats_menu_item():
         icon_name="search",
         order=160,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def searches_without_results_panel(request, panels):
+    """What members looked for and did not find, over the last 30 days."""
+    from retex.admin_panels import Row, SummaryPanel
+
+    if not can_see_stats(request.user):
+        return
+    missed = query_stats(30, "sans-resultat")[:8]
+    panels.append(
+        SummaryPanel(
+            name="searches-without-results",
+            title=_("Recherches sans résultat (30 derniers jours)"),
+            rows=[
+                Row(label=row["query"], figure=str(row["missed"])) for row in missed
+            ],
+            figure_heading=_("Fois"),
+            empty_text=_("Aucune recherche sans résultat."),
+            more_url=reverse("search_query_stats") + "?periode=30",
+            more_label=_("Voir les statistiques de recherche"),
+            order=130,
+        )
+    )
