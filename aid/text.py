@@ -13,8 +13,9 @@ import html
 
 import markdown
 import nh3
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+
+from retex.plain_text import html_to_text
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code"}
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -41,4 +42,5 @@ def render_text(source: str) -> SafeString:
 
 def plain_text(source: str) -> str:
     """The words of `source`, for the search index and snippets."""
-    return " ".join(html.unescape(strip_tags(render_text(source))).split())
+    # One line per paragraph or list item: words of two paragraphs never glue.
+    return html_to_text(render_text(source))

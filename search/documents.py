@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
+
+from retex.plain_text import html_to_text
+from search.places import PlaceReader
 
 PUBLIC = "public"
 MEMBERS = "members"
@@ -184,9 +186,10 @@ def _knowledge(page, visibility: str) -> SearchDocument:
     ]
     body.extend(_extracted_text(document) for document in documents)
     slugs, names = _themes(page)
-    collectivity = getattr(page, "collectivity", None) or next(
-        iter(page.related_collectivities.all()), None
-    )
+    own = getattr(page, "collectivity", None)  # A practice's collectivity.
+    if own is not None:
+        body.append(_places(page).collectivity_place(own).text())
+    collectivity = own or next(iter(page.related_collectivities.all()), None)
     return SearchDocument(
         key=f"page:{page.pk}",
         page_id=page.pk,
@@ -210,8 +213,17 @@ def _collectivity(page, visibility: str) -> SearchDocument:
         page_id=page.pk,
         kind="collectivite",
         title=page.title,
-        lead=strip_tags(page.presentation)[:600],
-        body="\n".join(filter(None, [page.member_communes, page.get_kind_display()])),
+        lead=html_to_text(page.presentation)[:600],
+        body="\n".join(
+            filter(
+                None,
+                [
+                    page.member_communes,
+                    page.get_kind_display(),
+                    _places(page).collectivity_place(page).text(),
+                ],
+            )
+        ),
         themes=slugs,
         theme_names=names,
         collectivity_kind=page.kind,
@@ -225,7 +237,8 @@ def _event(page, visibility: str) -> SearchDocument:
     from knowledge.models import block_texts
 
     slugs, names = _themes(page)
-    place = "en ligne" if page.online else f"{page.venue} {page.city}"
+    place = _places(page).event_place(page).text()
+    where = "en ligne" if page.online else f"{page.venue} {page.address}"
     return SearchDocument(
         key=f"page:{page.pk}",
         page_id=page.pk,
@@ -237,8 +250,11 @@ def _event(page, visibility: str) -> SearchDocument:
                 *block_texts(page.body),
                 page.speakers,
                 page.partners,
+                where,
                 place,
+                gettext("Événement"),
                 page.get_kind_display(),
+                EVENT_KIND_WORDS.get(page.kind, ""),
             ]
         ),
         themes=slugs,
@@ -247,6 +263,36 @@ def _event(page, visibility: str) -> SearchDocument:
         date=page.start.date() if page.start else None,
         suggestions=[page.title],
     )
+
+
+# Words people use for a kind of event besides its name (« événement », its
+# kind's label and the place are in every event's document too).
+EVENT_KIND_WORDS = {
+    "formation": "formation, stage, atelier",
+    "table-ronde": "table ronde, débat",
+    "rencontre": "rencontre, réunion",
+    "webinaire": "webinaire, webinar, visioconférence, en ligne",
+    "congres": "congrès, colloque",
+}
+
+
+def _places(page) -> PlaceReader:
+    """The place reader of the batch `page` was read in (`prefetch_pages`), or
+    one reading for this page alone."""
+    reader = getattr(page, "_search_places", None)
+    if reader is None:
+        from events.models import EventPage
+        from members.models import CollectivityPage
+
+        collectivities = [getattr(page, "collectivity", None)]
+        if isinstance(page, CollectivityPage):
+            collectivities.append(page)
+        reader = PlaceReader().read(
+            collectivities=[c for c in collectivities if c is not None],
+            events=[page] if isinstance(page, EventPage) else [],
+        )
+        page._search_places = reader
+    return reader
 
 
 def builder_for(page):
@@ -325,13 +371,19 @@ def question_key(question_id: int) -> str:
 
 def document_for_question(question) -> SearchDocument | None:
     """A mutual-aid question's entry, with its visible answers' text: for
-    members only (every question is, for now), and none when it is hidden."""
+    members only, unless an editor published the thread (then public, with
+    the answers of those who agreed only); none when it is hidden."""
     from aid.text import plain_text
 
     if question.hidden:
         return None
     slugs, names = _themes(question)
-    answers = [a for a in question.answers.all() if not a.hidden]
+    public = question.visibility == "public"
+    answers = [
+        a
+        for a in question.answers.all()
+        if not a.hidden and (a.consent or not public)
+    ]
     collectivity = question.collectivity
     return SearchDocument(
         key=question_key(question.pk),
@@ -346,7 +398,7 @@ def document_for_question(question) -> SearchDocument | None:
         region=collectivity.region if collectivity else "",
         date=timezone.localdate(question.created_at),
         url=question.get_absolute_url(),
-        visibility=MEMBERS,
+        visibility=PUBLIC if public else MEMBERS,
         suggestions=[question.title],
     )
 
@@ -400,6 +452,7 @@ def prefetch_pages(pages: list[Page]) -> None:
             for lookup in RELATIONS_READ.get(parent._meta.label_lower, ())
         ]
         prefetch_related_objects(group, *lookups)
+    _read_places(pages)
     documents = [
         item.document
         for page in pages
@@ -407,6 +460,24 @@ def prefetch_pages(pages: list[Page]) -> None:
         for item in page.attached_documents.all()
     ]
     read_documents(documents)
+
+
+def _read_places(pages: list[Page]) -> None:
+    """Read the places of a batch's collectivities, practices and events in a
+    fixed number of queries (`search.places.PlaceReader`)."""
+    from events.models import EventPage
+    from members.models import CollectivityPage
+
+    collectivities = [page for page in pages if isinstance(page, CollectivityPage)]
+    collectivities += [
+        page.collectivity
+        for page in pages
+        if getattr(page, "collectivity", None) is not None
+    ]
+    events = [page for page in pages if isinstance(page, EventPage)]
+    reader = PlaceReader().read(collectivities=collectivities, events=events)
+    for page in pages:
+        page._search_places = reader
 
 
 def all_documents() -> Iterator[SearchDocument]:

@@ -19,6 +19,7 @@ from tests.factories import (
     ThemeFactory,
     make_document,
 )
+from tests.helpers import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,210 @@ def test_documents_built_together_say_what_each_page_says_alone(section):
     assert article.region  # From its related collectivity.
     interview = next(d for d in together.values() if d.kind == "entretien")
     assert "maire" in interview.body
+
+
+# --- Places ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def referential(db):
+    """A few rows of the official referential (real codes and names)."""
+    from territories.models import Commune, Department, Epci, Region
+
+    bretagne = Region.objects.create(code="53", name="Bretagne")
+    hauts = Region.objects.create(code="32", name="Hauts-de-France")
+    auvergne = Region.objects.create(code="84", name="Auvergne-Rhône-Alpes")
+    armor = Department.objects.create(code="22", name="Côtes-d'Armor", region=bretagne)
+    calais = Department.objects.create(code="62", name="Pas-de-Calais", region=hauts)
+    rhone = Department.objects.create(code="69", name="Rhône", region=auvergne)
+    tregor = Epci.objects.create(
+        siren="200065928", name="CA Lannion-Trégor Communauté", kind="CA"
+    )
+    for code, name, department, postcodes, epci in [
+        ("22113", "Lannion", armor, "22300", tregor),
+        ("22168", "Perros-Guirec", armor, "22700", tregor),
+        ("62041", "Arras", calais, "62000", None),
+        ("69123", "Lyon", rhone, "69001 69002 69003", None),
+    ]:
+        Commune.objects.create(
+            insee_code=code,
+            name=name,
+            department=department,
+            region=department.region,
+            postcodes=postcodes,
+            epci=epci,
+        )
+
+
+def found(text, user=None):
+    """The titles of a search's results that match every word (the search may
+    add entries matching some of them after those)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from search.service import search
+
+    answer = search(text=text, user=user or AnonymousUser())
+    return [result["title"] for result in answer.results]
+
+
+def first(text):
+    results = found(text)
+    return results[0] if results else None
+
+
+def test_a_commune_is_found_by_its_postcode_department_and_region(
+    referential, section, committed
+):
+    lannion = CollectivityPageFactory(
+        parent=section("membres"),
+        title="Ville de Lannion",
+        insee_code="22113",
+        department="22",
+        presentation="<p>Une ville du Trégor.</p>",
+    )
+    arras = CollectivityPageFactory(
+        parent=section("membres"),
+        title="Ville d'Arras",
+        insee_code="62041",
+        department="62",
+        region="32",
+    )
+    committed(publish, lannion)
+    committed(publish, arras)
+
+    document = document_for_page(lannion)
+    assert "Lannion, 22300, Côtes-d'Armor (22), Bretagne" in document.body
+    assert found("22300") == ["Ville de Lannion"]
+    assert first("Côtes-d'Armor") == "Ville de Lannion"
+    assert first("Pas-de-Calais") == "Ville d'Arras"
+    assert found("62") == ["Ville d'Arras"]
+    assert first("Hauts-de-France") == "Ville d'Arras"
+
+
+def test_an_intercommunality_names_its_member_communes(referential, section, committed):
+    tregor = CollectivityPageFactory(
+        parent=section("membres"),
+        title="Lannion-Trégor Communauté",
+        kind="ca",
+        siren="200065928",
+        department="22",
+    )
+    committed(publish, tregor)
+
+    assert first("Perros-Guirec") == "Lannion-Trégor Communauté"
+    assert first("22700") == "Lannion-Trégor Communauté"
+
+
+def test_an_event_is_found_by_its_town_kind_and_department(
+    referential, section, committed
+):
+    lyon = EventPageFactory(
+        parent=section("evenements"),
+        title="Atelier données ouvertes",
+        kind="table-ronde",
+        city="Lyon",
+        postcode="69003",
+        region="84",
+    )
+    online = EventPageFactory(
+        parent=section("evenements"),
+        title="Cybersécurité des élus",
+        kind="webinaire",
+        online=True,
+        city="",
+        venue="",
+    )
+    committed(publish, lyon)
+    committed(publish, online)
+
+    assert first("événement Lyon") == "Atelier données ouvertes"
+    assert first("table ronde Rhône") == "Atelier données ouvertes"
+    assert first("69") == "Atelier données ouvertes"
+    assert first("webinaire") == "Cybersécurité des élus"
+    assert "Rennes" not in document_for_page(online).body  # No town when online.
+
+
+def test_a_practice_carries_its_collectivitys_place(referential, section, committed):
+    lannion = CollectivityPageFactory(
+        parent=section("membres"), title="Ville de Lannion", insee_code="22113"
+    )
+    committed(publish, lannion)
+    practice = PracticePageFactory(
+        parent=section("ressources"), title="Un fablab", collectivity=lannion
+    )
+    committed(publish, practice)
+
+    assert set(found("22300")) == {"Ville de Lannion", "Un fablab"}
+
+
+def test_places_come_from_the_shipped_referential_when_none_is_loaded(section):
+    from territories.models import Department
+
+    assert not Department.objects.exists()
+    arras = CollectivityPageFactory(
+        parent=section("membres"),
+        title="Ville d'Arras",
+        insee_code="62041",
+        department="62",
+        region="32",
+    )
+    publish(arras)
+    assert "Arras, 62000, Pas-de-Calais (62), Hauts-de-France" in (
+        document_for_page(arras).body
+    )
+
+
+def test_a_postcode_or_a_department_number_maps_to_its_place(referential):
+    from search.places import department_place, postcode_place
+
+    lannion = postcode_place("22300")
+    assert lannion.towns == ("Lannion",)
+    assert lannion.text() == "Lannion, 22300, Côtes-d'Armor (22), Bretagne"
+    assert department_place("62").department_name == "Pas-de-Calais"
+    assert postcode_place("99999") is None
+    assert postcode_place("abc") is None
+    assert department_place("00") is None
+
+
+# --- Text of rich text ------------------------------------------------------------------
+
+
+def test_paragraphs_stay_apart_in_the_index(section, committed):
+    article = ArticlePageFactory(
+        parent=section("ressources"),
+        title="Les services numériques de la métropole",
+        body=[
+            {
+                "type": "paragraph",
+                "value": "<p>les services numériques</p><p>Karine Dognin-Sauze,"
+                " vice-présidente</p><ul><li>open&nbsp;data</li><li>inclusion"
+                "</li></ul>",
+            }
+        ],
+    )
+    committed(publish, article)
+    lyon = CollectivityPageFactory(
+        parent=section("membres"),
+        title="Métropole exemple",
+        presentation="<p>Une métropole</p><p>Marc Martin<br/>élu</p>",
+    )
+    committed(publish, lyon)
+
+    body = document_for_page(article).body
+    assert "numériquesKarine" not in body
+    assert "open data" in body
+    assert first("Karine Dognin-Sauze") == "Les services numériques de la métropole"
+    assert first("Marc Martin") == "Métropole exemple"
+    assert document_for_page(lyon).lead == "Une métropole\nMarc Martin\nélu"
+
+
+def test_a_practices_sections_stay_apart(section, committed):
+    practice = PracticePageFactory(
+        parent=section("ressources"),
+        context="<p>Contexte rural</p><p>Paule Durand pilote</p>",
+        results="<ul><li>trois lieux</li><li>cent personnes</li></ul>",
+    )
+    committed(publish, practice)
+    body = document_for_page(practice).body
+    assert "ruralPaule" not in body and "lieuxcent" not in body
+    assert first("Paule Durand") == practice.title
