@@ -59,6 +59,45 @@ def session_times(event) -> list[tuple]:
     return sessions or [(event.start, event.end, "")]
 
 
+GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
+OUTLOOK_CALENDAR_URL = "https://outlook.live.com/calendar/0/deeplink/compose"
+
+
+def external_calendar_links(event) -> dict[str, str]:
+    """Addresses that open Google Calendar or Outlook.com on a new entry filled in
+    with the event (title, times in UTC, place, lead and page address): plain
+    links, followed by the person; the page itself requests nothing from them.
+    An event of several sessions spans its first start to its last end there
+    (the `.ics` has each session)."""
+    from urllib.parse import urlencode
+
+    start = event.start.astimezone(datetime.UTC)
+    end = event.end.astimezone(datetime.UTC)
+    details = _description(event, page_url(event), None)
+    place = location(event)
+    google = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": place,
+        "ctz": settings.TIME_ZONE,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        "body": details,
+        "location": place,
+    }
+    return {
+        "google": f"{GOOGLE_CALENDAR_URL}?{urlencode(google)}",
+        "outlook": f"{OUTLOOK_CALENDAR_URL}?{urlencode(outlook)}",
+    }
+
+
 def session_uid(event, index: int) -> str:
     return event.ical_uid if index == 0 else f"{index + 1}-{event.ical_uid}"
 

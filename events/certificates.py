@@ -12,11 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Registration, RegistrationStatus
 from retex.links import absolute_url
+from retex.templatetags.french_dates import french_date, french_time
+from territories.text import with_article
 
 # No 0/O or 1/I/L: the code is typed back from paper.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -89,11 +91,12 @@ def format_hours(hours: float) -> str:
 
 
 def _day(value) -> str:
-    return dateformat.format(timezone.localtime(value), "l j F Y")
+    return french_date(value, "l j F Y")
 
 
 def _time(value) -> str:
-    return dateformat.format(timezone.localtime(value), "H\\hi")
+    # Plain spaces: the PDF wraps its lines itself.
+    return french_time(value).replace("\u00a0", " ")
 
 
 @dataclass
@@ -103,6 +106,9 @@ class CertificateSession:
     start: str
     end: str
     hours: float
+    # « 12 h 30 », « 13 h 30 »: a break, not counted in `hours`.
+    break_start: str = ""
+    break_end: str = ""
 
     @property
     def hours_display(self) -> str:
@@ -118,6 +124,7 @@ def certificate_sessions(event) -> list[CertificateSession]:
             start=_time(session.start),
             end=_time(session.end),
             hours=session.hours,
+            **_break_times(session),
         )
         for session in sorted(event.sessions.all(), key=lambda s: s.start)
     ]
@@ -142,6 +149,27 @@ def certificate_sessions(event) -> list[CertificateSession]:
     ]
 
 
+def _break_times(session) -> dict:
+    bounds = session.break_bounds() if session.break_minutes else None
+    if bounds is None:
+        return {}
+    return {"break_start": _time(bounds[0]), "break_end": _time(bounds[1])}
+
+
+def certificate_collectivity(registration: Registration):
+    """The collectivity the person came for: the one they were attached to when
+    they registered, else the one they are attached to now."""
+    if registration.collectivity_id:
+        return registration.collectivity
+    from members.affiliation import open_affiliation
+    from members.models import AffiliationStatus
+
+    affiliation = open_affiliation(registration.user) if registration.user else None
+    if affiliation is not None and affiliation.status == AffiliationStatus.APPROVED:
+        return affiliation.collectivity
+    return None
+
+
 def event_place(event) -> str:
     if event.online:
         return _("en ligne (classe virtuelle)")
@@ -164,9 +192,11 @@ def certificate_context(registration: Registration) -> dict:
     user = registration.user
     sessions = certificate_sessions(event)
     total = round(sum(session.hours for session in sessions), 2)
+    collectivity = certificate_collectivity(registration)
     return {
         "name": user.get_full_name() or user.email,
         "function": user.function_title,
+        "collectivity": collectivity.title if collectivity else "",
         "title": event.title,
         "kind": event.get_kind_display(),
         "sessions": sessions,
@@ -177,7 +207,7 @@ def certificate_context(registration: Registration) -> dict:
         "agreement_number": getattr(settings, "RETEX_TRAINING_AGREEMENT_NUMBER", ""),
         "code": registration.certificate_code,
         "verification_url": verification_url(registration.certificate_code),
-        "issued_on": dateformat.format(timezone.localdate(), "j F Y"),
+        "issued_on": french_date(timezone.localdate()),
     }
 
 
@@ -271,8 +301,13 @@ def certificate_pdf(registration: Registration) -> bytes:
 
 def _certificate_texts(data: dict) -> dict:
     person = data["name"]
-    if data["function"]:
+    of_collectivity = with_article(data["collectivity"]) if data["collectivity"] else ""
+    if data["function"] and of_collectivity:
+        person = f"{person}, {data['function']} {of_collectivity},"
+    elif data["function"]:
         person = f"{person}, {data['function']},"
+    elif of_collectivity:
+        person = f"{person}, {of_collectivity},"
     sessions = []
     for session in data["sessions"]:
         label = f"{session.label} : " if session.label else ""
@@ -284,6 +319,11 @@ def _certificate_texts(data: dict) -> dict:
             }
         else:
             when = f"{session.day} {session.end}"
+        if session.break_start:
+            when += " " + _("(pause de %(start)s à %(end)s)") % {
+                "start": session.break_start,
+                "end": session.break_end,
+            }
         sessions.append(f"{label}{when} ({session.hours_display})")
     return {
         "document_title": _("Attestation de présence — %(title)s")

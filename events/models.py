@@ -292,6 +292,24 @@ class EventPage(RoutablePageMixin, Page):
         """The event and its seats left (`retex.page_cache.invalidation`)."""
         return (f"page:{self.pk}", f"seats:{self.pk}")
 
+    def get_context(self, request, *args, **kwargs):
+        from events.page_context import event_shared_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_shared_context(request, self))
+        return context
+
+    def visible_synthesis(self, user):
+        """The synthesis page once it is published, to someone who may see it."""
+        from retex.visibility import page_restrictions_failed
+
+        if not self.synthesis_id:
+            return None
+        page = self.synthesis
+        if page is None or not page.live or page_restrictions_failed(page, user):
+            return None
+        return page.specific
+
     @property
     def image_alt_text(self) -> str:
         """The visual's `alt`: "" when it is decorative."""
@@ -380,7 +398,11 @@ class EventSession(Orderable):
         if (self.break_start is None) != (self.break_end is None):
             field = "break_end" if self.break_end is None else "break_start"
             raise ValidationError(
-                {field: _("Indiquez le début et la fin de la pause, ou aucun des deux.")}
+                {
+                    field: _(
+                        "Indiquez le début et la fin de la pause, ou aucun des deux."
+                    )
+                }
             )
         if self.break_start is not None and self.start and self.end:
             bounds = self.break_bounds()

@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import (
     ACTIVE_REGISTRATION_STATUSES,
+    Audience,
     EventPage,
     Registration,
     RegistrationStatus,
 )
 from members.affiliation import is_network_member, open_affiliation, verified_email
-from members.models import AffiliationRole, AffiliationStatus
+from members.models import AffiliationRole, AffiliationStatus, PersonStatus
+from retex.templatetags.french_dates import french_datetime
 
 LOCK_TIMEOUT = "5s"
 
@@ -67,10 +69,10 @@ def closed_reason(event: EventPage, *, now=None):
         return _("Cet événement ne prend pas d'inscription en ligne.")
     if event.registration_opens and now < event.registration_opens:
         return _("Les inscriptions ouvriront le %(date)s.") % {
-            "date": timezone.localtime(event.registration_opens).strftime(
-                "%d/%m/%Y à %Hh%M"
-            )
+            "date": french_datetime(event.registration_opens, "j F Y")
         }
+    if event.is_past(now=now):
+        return PAST_EVENT
     if now >= event.start:
         return _("Cet événement a déjà commencé : les inscriptions sont closes.")
     if now >= registration_closes_at(event):
@@ -106,6 +108,68 @@ def waitlist_position(registration: Registration) -> int | None:
         | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def cancellation_consequences(registration: Registration, *, now=None) -> dict:
+    """What cancelling `registration` would do, said on the confirmation page
+    before the person confirms: {"allowed": bool, "refusal": str | None,
+    "consequences": [French sentences], "registration", "position"}."""
+    now = now or timezone.now()
+    event = registration.event
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    position = waitlist_position(registration)
+    result = {"registration": registration, "position": position}
+    if now >= cancellation_deadline(event):
+        result.update(
+            allowed=False,
+            consequences=[],
+            refusal=_(
+                "La date limite de désinscription est passée : prévenez "
+                "l'équipe organisatrice."
+            ),
+        )
+        return result
+    consequences = []
+    open_now = registration_is_open(event, now=now)
+    if confirmed:
+        waiting = counts(event)["waitlisted"]
+        if waiting and open_now:
+            consequences.append(
+                _(
+                    "Votre place ira aussitôt à la première personne de la liste "
+                    "d'attente, qui en sera prévenue par courriel."
+                )
+            )
+        else:
+            consequences.append(_("Votre place sera libérée pour une autre personne."))
+        consequences.append(
+            _(
+                "Vous recevrez un courriel de confirmation ; l'événement sera retiré "
+                "de votre agenda s'il y figurait."
+            )
+        )
+    else:
+        consequences.append(
+            _(
+                "Vous quitterez la liste d'attente, où vous êtes en position "
+                "%(position)s ; les personnes après vous avanceront d'un rang."
+            )
+            % {"position": position}
+        )
+        consequences.append(_("Vous recevrez un courriel de confirmation."))
+    if open_now:
+        consequences.append(
+            _(
+                "Pour revenir, il faudra vous inscrire de nouveau : à la suite de la "
+                "liste d'attente si l'événement est complet."
+            )
+        )
+    else:
+        consequences.append(
+            _("Les inscriptions sont closes : vous ne pourrez pas vous réinscrire.")
+        )
+    result.update(allowed=True, refusal=None, consequences=consequences)
+    return result
 
 
 def active_registration(event: EventPage, user):
@@ -152,6 +216,77 @@ def colleagues_for(user, event: EventPage):
 
 # --- Eligibility -------------------------------------------------------------------
 
+PAST_EVENT = _("Événement passé.")
+
+# Who an audience admits, by the function people declare in their profile
+# (`User.status`); audiences not listed admit everyone.
+AUDIENCE_STATUSES = {
+    Audience.ELECTED: {PersonStatus.ELECTED},
+    Audience.AGENTS: {PersonStatus.AGENT},
+}
+
+
+def audience_rule(event: EventPage):
+    """Who may register, said to everyone before they try; None when anybody may."""
+    if event.audience == Audience.ELECTED:
+        return _(
+            "Réservé aux élus et élues des collectivités : les agents ne peuvent "
+            "pas s'y inscrire."
+        )
+    if event.audience == Audience.AGENTS:
+        return _(
+            "Réservé aux agents des collectivités : les élus et élues ne peuvent "
+            "pas s'y inscrire."
+        )
+    return None
+
+
+def audience_refusal(event: EventPage, person, *, by=None):
+    """Why `person`'s declared function keeps them out of `event`, or None."""
+    admitted = AUDIENCE_STATUSES.get(event.audience)
+    if not admitted or person.status in admitted:
+        return None
+    for_elected = event.audience == Audience.ELECTED
+    if by is not None and by.pk != person.pk:
+        if for_elected:
+            return _(
+                "%(name)s ne peut pas être inscrit·e : cet événement est réservé "
+                "aux élus et élues."
+            ) % {"name": person}
+        return _(
+            "%(name)s ne peut pas être inscrit·e : cet événement est réservé "
+            "aux agents."
+        ) % {"name": person}
+    if not person.status:
+        return UNKNOWN_FUNCTION_ELECTED if for_elected else UNKNOWN_FUNCTION_AGENTS
+    if for_elected:
+        return _(
+            "Cet événement est réservé aux élus et élues : votre profil indique "
+            "que vous êtes %(status)s, vous ne pouvez donc pas vous y inscrire. "
+            "Les formations et rencontres ouvertes aux agents sont dans l'agenda."
+        ) % {"status": _status_words(person.status)}
+    return _(
+        "Cet événement est réservé aux agents des collectivités : votre profil "
+        "indique que vous êtes %(status)s, vous ne pouvez donc pas vous y inscrire."
+    ) % {"status": _status_words(person.status)}
+
+
+def _status_words(status: str) -> str:
+    return {
+        PersonStatus.ELECTED: _("élu ou élue"),
+        PersonStatus.AGENT: _("agent"),
+    }.get(status, _("ni élu ni agent"))
+
+
+UNKNOWN_FUNCTION_ELECTED = _(
+    "Cet événement est réservé aux élus et élues : indiquez votre fonction dans "
+    "votre profil pour vous inscrire."
+)
+UNKNOWN_FUNCTION_AGENTS = _(
+    "Cet événement est réservé aux agents des collectivités : indiquez votre "
+    "fonction dans votre profil pour vous inscrire."
+)
+
 SIGN_IN_REFUSAL = _("Connectez-vous pour vous inscrire.")
 VERIFY_EMAIL_REFUSAL = _("Vérifiez votre adresse électronique pour vous inscrire.")
 MEMBERS_ONLY_REFUSAL = _(
@@ -167,9 +302,11 @@ def registration_refusal(event: EventPage, person, *, by=None):
     The one eligibility rule: the registration service raises this message, the
     event page's registration panel shows it. In order: the event (not
     published, cancelled, no online registration, outside the registration
-    window), then the person (signed in, already registered, verified address,
-    a colleague of `by`, a network member for members-only events, allowed to see
-    the page by its view restrictions), then the seats (their collectivity's
+    window, past), then the person (signed in, already registered, a colleague
+    of `by`, admitted by the event's audience — élus only, agents only — from
+    the function in their profile, verified address, a network member for
+    members-only events, allowed to see the page by its view restrictions), then
+    the seats (their collectivity's
     share, a full event without a waitlist). Seats change with every
     registration: the service asks again with the event's row locked.
     """
@@ -183,13 +320,16 @@ def registration_refusal(event: EventPage, person, *, by=None):
         return SIGN_IN_REFUSAL
     if active_registration(event, person):
         return _("Cette inscription est déjà enregistrée.")
-    if verified_email(person) is None:
-        return VERIFY_EMAIL_REFUSAL
     if (
         by.pk != person.pk
         and not colleagues_for(by, event).filter(pk=person.pk).exists()
     ):
         return _("Vous ne pouvez inscrire que des collègues de votre collectivité.")
+    reason = audience_refusal(event, person, by=by)
+    if reason:
+        return reason
+    if verified_email(person) is None:
+        return VERIFY_EMAIL_REFUSAL
     if event.members_only and not is_network_member(person):
         return MEMBERS_ONLY_REFUSAL
     reason = _page_access_refusal(event, person, by=by)

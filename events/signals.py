@@ -101,3 +101,19 @@ def promote_waitlist_after_publish(sender, instance, **kwargs):
     from retex.tasks import enqueue_after_commit
 
     enqueue_after_commit(promote_waitlist, event_id=instance.pk)
+
+
+@receiver(page_published)
+def announce_synthesis_after_publish(sender, instance, **kwargs):
+    """A synthesis published (or an event published with its synthesis already
+    live): its participants are told, once (`events.synthesis`)."""
+    from events.synthesis import announce_synthesis
+
+    if isinstance(instance, EventPage):
+        announce_synthesis(instance)
+        return
+    from knowledge.models import KnowledgePage
+
+    if isinstance(instance, KnowledgePage):
+        for event in EventPage.objects.live().filter(synthesis_id=instance.pk):
+            announce_synthesis(event)

@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -22,9 +23,13 @@ from events.models import EventPage, RegistrationStatus
 from events.registration import (
     MEMBERS_ONLY_REFUSAL,
     SIGN_IN_REFUSAL,
+    UNKNOWN_FUNCTION_AGENTS,
+    UNKNOWN_FUNCTION_ELECTED,
     VERIFY_EMAIL_REFUSAL,
     RegistrationError,
     active_registration,
+    audience_rule,
+    cancellation_consequences,
     cancellation_deadline,
     closed_reason,
     colleagues_for,
@@ -68,6 +73,8 @@ def _refusal_action(refusal) -> str | None:
         (SIGN_IN_REFUSAL, "sign_in"),
         (VERIFY_EMAIL_REFUSAL, "verify_email"),
         (MEMBERS_ONLY_REFUSAL, "join"),
+        (UNKNOWN_FUNCTION_ELECTED, "profile"),
+        (UNKNOWN_FUNCTION_AGENTS, "profile"),
     ):
         if refusal is message:
             return action
@@ -75,11 +82,18 @@ def _refusal_action(refusal) -> str | None:
 
 
 def event_page_context(request, event) -> dict:
+    """The person's own parts of the event page: the registration panel."""
     user = request.user
+    if event.is_past():
+        # Over: no seats, no registration message, nothing to do (the synthesis
+        # and materials are in the shared part of the page).
+        return {"past": True, "registration": None, "refusal": None}
     numbers = counts(event)
     registration = active_registration(event, user)
     refusal = None if registration else registration_refusal(event, user)
     context = {
+        "past": False,
+        "audience_rule": audience_rule(event),
         "registration": registration,
         "position": waitlist_position(registration) if registration else None,
         "confirmed_count": numbers["confirmed"],
@@ -212,14 +226,24 @@ def _announce(request, registration, *, created: bool, target) -> None:
 @rate_limited("event_registration")
 @csrf_protect
 def unregister(request, event):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """GET: what cancelling will do, and a button to confirm (no JavaScript);
+    POST: cancel."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     if not request.user.is_authenticated:
-        return redirect_to_login(event.url)
+        return redirect_to_login(request.get_full_path())
+    if page_restrictions_failed(event, request.user):
+        raise Http404
     registration = active_registration(event, request.user)
     if registration is None:
         messages.info(request, _("Vous n'êtes pas inscrit·e à cet événement."))
         return _back(event)
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "events/unregister_confirm.html",
+            {"page": event, "self": event, **cancellation_consequences(registration)},
+        )
     try:
         registration_cancel(registration_id=registration.pk, by=request.user)
     except RegistrationError as error:

@@ -27,6 +27,17 @@ register = template.Library()
 NBSP = "\u00a0"
 
 
+def _parsed(value):
+    """A date or datetime from a date, a datetime or an ISO 8601 string (search
+    results carry their dates as text); None otherwise."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime.date) else None
+
+
 def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
@@ -54,7 +65,8 @@ def _day_format(fmt: str, day: int) -> str:
 @register.filter
 def french_date(value, fmt: str = "j F Y") -> str:
     """« 1er janvier 2027 », « 2 janvier 2027 »; "" for no date."""
-    if not value or not isinstance(value, datetime.date):
+    value = _parsed(value) if value else None
+    if value is None:
         return ""
     value = _local(value)
     return dateformat.format(value, _day_format(fmt or "j F Y", value.day))

@@ -140,8 +140,8 @@ def test_the_certificate_says_who_what_when_and_how_long(
     assert "Cybersécurité des élus" in text
     assert "Formation" in text
     assert "Jour 1" in text and "Jour 2" in text
-    assert "de 09h00 à 12h00 (3 h)" in text
-    assert "de 09h00 à 12h30 (3 h 30)" in text
+    assert "de 9 h à 12 h (3 h)" in text
+    assert "de 9 h à 12 h 30 (3 h 30)" in text
     assert "Durée totale : 6 h 30" in text
     assert "Maison des associations, 2 rue de la Paix, 35000 Rennes" in text
     assert "Association Retex des collectivités" in text
@@ -170,7 +170,7 @@ def test_an_event_without_sessions_counts_its_start_and_end(
     client.force_login(elue)
     text = pdf_text(client.get(certificate_url(registration)).content)
     assert "Webinaire données ouvertes" in text
-    assert "de 14h00 à 15h30 (1 h 30)" in text
+    assert "de 14 h à 15 h 30 (1 h 30)" in text
     assert "Durée totale : 1 h 30" in text
     assert "en ligne" in text
 
@@ -290,3 +290,74 @@ def test_the_verification_page_without_a_code_shows_the_form(client, db):
     assert 'name="code"' in html
     assert "bon format" not in html and "Aucune attestation" not in html
     assert client.post(VERIFY, {"code": "x"}).status_code == 405
+
+
+# --- Breaks and the person's collectivity ------------------------------------------
+
+
+def test_a_full_day_with_an_hours_lunch_counts_six_and_a_half_hours(
+    client, section, elue, organizer
+):
+    day = timezone.localtime().replace(
+        hour=9, minute=30, second=0, microsecond=0
+    ) - datetime.timedelta(days=2)
+    event = EventPageFactory(
+        parent=section("evenements"),
+        title="Journée de la donnée",
+        start=day,
+        end=day.replace(hour=17, minute=0),
+    )
+    EventSession.objects.create(
+        page=event,
+        start=day,
+        end=day.replace(hour=17, minute=0),
+        break_start=datetime.time(12, 30),
+        break_end=datetime.time(13, 30),
+    )
+    registration = participant_of(event, elue, organizer)
+    client.force_login(elue)
+
+    text = pdf_text(client.get(certificate_url(registration)).content)
+
+    assert "de 9 h 30 à 17 h (pause de 12 h 30 à 13 h 30) (6 h 30)" in text
+    assert "Durée totale : 6 h 30" in text
+    assert "7 h 30" not in text
+
+
+def test_a_break_must_be_whole_and_inside_its_session(past_training):
+    from django.core.exceptions import ValidationError
+
+    session = past_training.sessions.first()
+    session.break_start = datetime.time(10, 0)
+    with pytest.raises(ValidationError) as error:
+        session.clean()
+    assert "fin de la pause" in str(error.value) or "aucun des deux" in str(
+        error.value
+    )
+    session.break_end = datetime.time(13, 0)  # The session ends at 12 h.
+    with pytest.raises(ValidationError):
+        session.clean()
+    session.break_end = datetime.time(10, 15)
+    session.clean()
+    assert session.hours == 2.75
+
+
+def test_the_certificate_names_the_collectivity_with_its_article(
+    client, past_training, elue, organizer, section
+):
+    from tests.factories import CollectivityPageFactory
+
+    agglo = CollectivityPageFactory(
+        parent=section("membres"),
+        title="Communauté d'agglomération du Pays de Vitré",
+    )
+    registration = participant_of(past_training, elue, organizer)
+    Registration.objects.filter(pk=registration.pk).update(collectivity=agglo)
+    client.force_login(elue)
+
+    text = pdf_text(client.get(certificate_url(registration)).content)
+
+    assert (
+        "Claire Dubois, Adjointe au numérique de la Communauté d'agglomération du "
+        "Pays de Vitré, a suivi" in text
+    )
