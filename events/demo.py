@@ -46,6 +46,7 @@ from members.models import (
 )
 from members.territories import Region
 from retex.demo import CLOCK, Stream, load_demo_data, resolve, upsert_page
+from retex.demo_images import CREDIT, demo_illustration
 from retex.models import Theme
 
 CONFIRMED = RegistrationStatus.CONFIRMED
@@ -206,6 +207,11 @@ def event_values(data, themes):
         "kind": data["kind"],
         "audience": data["audience"],
         "lead": data["lead"],
+        # A generated, abstract visual: decorative (alt="").
+        "image": demo_illustration(f"evenement-{data['slug']}"),
+        "image_alt": "",
+        "image_decorative": True,
+        "image_credit": CREDIT,
         "themes": theme_pks,
         "sessions": sessions,
         # Also kept on the page (EventPage.save computes them from the sessions).

@@ -26,6 +26,7 @@ from retex.demo import (
     restrict_to_members,
     upsert_page,
 )
+from retex.demo_images import CREDIT, demo_illustration, demo_portrait
 from retex.models import Theme
 
 # Every knowledge page: "days_ago" dates its publication from today.
@@ -127,6 +128,11 @@ def common_values(data, lookup):
         "body": data.get("body", []),
         "themes": lookup.theme_list(data["themes"]),
         "related_collectivities": lookup.collectivity_list(data["collectivities"]),
+        # A generated, abstract illustration: decorative (alt="").
+        "hero_image": demo_illustration(f"ressource-{data['slug']}"),
+        "hero_image_alt": "",
+        "hero_image_decorative": True,
+        "hero_image_credit": CREDIT,
     }
 
 
@@ -156,6 +162,7 @@ def seed_interviews(index, stats, lookup=None):
                     else None
                 ),
                 "collectivity_name": person.get("collectivity_name", ""),
+                "portrait": demo_portrait(person["name"]),
             }
             for person in data["interviewees"]
         ]

@@ -48,6 +48,7 @@ from members.permissions import representatives_group, sync_representative_permi
 from members.referential import profile_values
 from members.territories import Region
 from retex.demo import load_demo_data, resolve, upsert_page
+from retex.demo_images import demo_coat_of_arms
 from retex.models import Theme
 from territories.models import Region as TerritoryRegion
 
@@ -178,6 +179,7 @@ def collectivity_values(data, *, people, themes, use_referential):
         "title": data["title"],
         **official_values(data, use_referential=use_referential),
         "website": data["website"],
+        "logo": demo_coat_of_arms(data["title"]),
         "presentation": data["presentation"],
         "roadmap_adopted": data.get("roadmap_date") is not None,
         "roadmap_date": data.get("roadmap_date"),
