@@ -49,6 +49,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py prepare_renditions
 	$(BIN)/python manage.py search_reindex
 	$(BIN)/python manage.py demo_admin
 	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
