@@ -55,12 +55,12 @@ class ImageStyle:
 
 # The layout's widths: the page is at most 72rem wide, prose 42rem (retex.css).
 STYLES = {
-    # A page's illustration, across the content column (fill: cut around the
-    # image's focal point).
+    # A page's illustration or an event's visual, as wide as the reading column
+    # (fill: cut around the image's focal point).
     "hero": ImageStyle(
         "fill-{w}x{h}",
         (640, 960, 1280),
-        "(min-width: 76rem) 72rem, calc(100vw - 2.5rem)",
+        "(min-width: 45rem) 42rem, calc(100vw - 2.5rem)",
         ratio=0.5,
     ),
     # An image of a body (StreamField), at most the prose's width.
