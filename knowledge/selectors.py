@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 
 from knowledge.models import KnowledgePage
 from retex.images import renditions_prefetch
+from retex.page_cache import remember_for_visibility
 from retex.visibility import pages_visible_to
 
 
@@ -51,17 +52,32 @@ def knowledge_latest(*, user, limit: int = 3):
 def knowledge_related(page: KnowledgePage, *, user, limit: int = 3):
     """Other pages sharing the most themes with `page`, then the newest."""
     # Through .all(): a preview's page holds its themes in memory, not in the DB.
-    theme_ids = [theme.pk for theme in page.themes.all()]
+    theme_ids = sorted(theme.pk for theme in page.themes.all())
     if not theme_ids:
         return []
-    pages = (
-        pages_visible_to(KnowledgePage.objects.exclude(pk=page.pk), user=user)
-        .filter(themes__in=theme_ids)
-        .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-        .order_by("-shared", "-publication_date")
+    # Which pages: counted on the themes' link table alone (narrow rows), and
+    # shared by everybody who sees the same pages until a knowledge page's
+    # selection fields (live, date, themes) change; their cards are read fresh.
+    chosen = remember_for_visibility(
+        "knowledge_related",
+        user=user,
+        params=(page.pk, tuple(theme_ids), limit),
+        compute=lambda: _related_ids(page, theme_ids, user=user, limit=limit),
+        depends_on=("selection:knowledge.knowledgepage",),
     )
-    return list(
-        pages.select_related("hero_image").prefetch_related(
-            renditions_prefetch("hero_image", "card")
-        )[:limit]
+    found = pages_visible_to(KnowledgePage.objects.filter(pk__in=chosen), user=user)
+    by_pk = {p.pk: p for p in found.select_related("hero_image")}
+    return [by_pk[pk] for pk in chosen if pk in by_pk]
+
+
+def _related_ids(page, theme_ids, *, user, limit) -> list[int]:
+    links = KnowledgePage.themes.through.objects
+    visible = pages_visible_to(KnowledgePage.objects.exclude(pk=page.pk), user=user)
+    rows = (
+        links.filter(theme_id__in=theme_ids, knowledgepage__in=visible.values("pk"))
+        .values("knowledgepage_id")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "-knowledgepage__publication_date", "knowledgepage_id")
+        .values_list("knowledgepage_id", flat=True)
     )
+    return list(rows[:limit])

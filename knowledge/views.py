@@ -11,11 +11,14 @@ PAGE_SIZE = 12
 def listing_context(request, *, index_page) -> dict:
     """Context of `/ressources/`: filter form, the page of results, the query
     string to keep filters across pagination."""
-    # Reads every visible page: shared by all who see the same pages.
+    # Reads every visible page: shared by all who see the same pages, until a
+    # knowledge page is added, removed, or its publication date or status
+    # changes (its `cache_selection_fields`).
     years = remember_for_visibility(
         "knowledge_years",
         user=request.user,
         compute=lambda: knowledge_years(user=request.user),
+        depends_on=("selection:knowledge.knowledgepage",),
     )
     form = KnowledgeFilterForm(request.GET or None, years=years)
     filters = form.valid_filters() if form.is_bound else {}

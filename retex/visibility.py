@@ -108,9 +108,34 @@ def all_restrictions() -> list[PageViewRestriction]:
 def pages_visible_to(queryset: PageQuerySet, *, user=None) -> PageQuerySet:
     user = user or AnonymousUser()
     queryset = queryset.live()
-    for restriction in failed_restrictions(user):
-        queryset = queryset.exclude(path__startswith=restriction.page.path)
+    failed = failed_restrictions(user)
+    if failed:
+        # One subquery of the pages under the restrictions, read once, rather
+        # than a test per restriction on every row: the database can then walk
+        # an ordered index and stop at the first rows (newest pages), instead
+        # of scanning every page (issue #19: 60 ms → 1 ms on SQLite at 20,000
+        # pages).
+        queryset = queryset.exclude(pk__in=_restricted_pages(failed))
     return queryset
+
+
+def _restricted_pages(restrictions) -> PageQuerySet:
+    """The pages under `restrictions` (theirs and their descendants'), as a
+    subquery. On SQLite a path prefix is a range of the unique path index
+    (treebeard paths are made of 0-9 and A-Z only, all below "~", and SQLite
+    compares them byte by byte); elsewhere `startswith`, whose `LIKE` a
+    collation-aware range could not replace."""
+    from django.db import connection
+    from django.db.models import Q
+
+    condition = Q()
+    for restriction in restrictions:
+        path = restriction.page.path
+        if connection.vendor == "sqlite":
+            condition |= Q(path__gte=path, path__lt=path + "~")
+        else:
+            condition |= Q(path__startswith=path)
+    return Page.objects.filter(condition).values("pk")
 
 
 def page_restrictions_failed(page: Page, user) -> list[PageViewRestriction]:
