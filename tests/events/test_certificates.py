@@ -331,9 +331,7 @@ def test_a_break_must_be_whole_and_inside_its_session(past_training):
     session.break_start = datetime.time(10, 0)
     with pytest.raises(ValidationError) as error:
         session.clean()
-    assert "fin de la pause" in str(error.value) or "aucun des deux" in str(
-        error.value
-    )
+    assert "fin de la pause" in str(error.value) or "aucun des deux" in str(error.value)
     session.break_end = datetime.time(13, 0)  # The session ends at 12 h.
     with pytest.raises(ValidationError):
         session.clean()

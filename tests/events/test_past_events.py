@@ -54,9 +54,7 @@ def participant(event, email, *, attended=None, status=RegistrationStatus.CONFIR
     )
 
 
-def test_a_past_event_says_so_and_shows_no_seats_nor_registration(
-    client, round_table
-):
+def test_a_past_event_says_so_and_shows_no_seats_nor_registration(client, round_table):
     html = client.get(round_table.url).content.decode()
     text = visible_text(html)
 
