@@ -74,6 +74,33 @@ def terms(text: str) -> list[str]:
     return [stem(word) for word in words(text) if word not in STOP_WORDS]
 
 
+# Words that make a question, not its subject: left out of the words searched
+# (never of the text indexed) unless nothing else was typed. Folded.
+_QUESTION_WORDS_TEXT = """
+    comment quoi quel quelle quels quelles quand pourquoi combien lequel laquelle
+    faire fait font faut falloir peut peux peuvent pouvoir doit dois doivent devoir
+    existe exister ca cela ceci t etc
+"""
+QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
+# Light verbal phrases left out the same way (as folded word sequences).
+QUESTION_PHRASES = (("mettre", "en", "place"), ("mise", "en", "place"))
+
+_SURFACE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def surface_words(text: str) -> list[tuple[str, str]]:
+    """(folded word, the word as written in lower case) for each word of a text,
+    elision removed: "L'Économie" → [("economie", "économie")]."""
+    result = []
+    for token in _SURFACE.findall(text.translate(_APOSTROPHES).lower()):
+        if "'" in token:
+            head, tail = token.split("'", 1)
+            token = tail if fold(head) in ELISIONS else head + tail
+        for folded in words(token):
+            result.append((folded, token if len(words(token)) == 1 else folded))
+    return result
+
+
 def terms_text(text: str) -> str:
     """Terms joined by spaces: what the database stores and indexes."""
     return " ".join(terms(text))

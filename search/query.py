@@ -13,7 +13,14 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from search.analysis import terms
+from search.analysis import (
+    QUESTION_PHRASES,
+    QUESTION_WORDS,
+    STOP_WORDS,
+    stem,
+    terms,
+    words,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_CLAUSES = 12
@@ -29,10 +36,21 @@ class ParsedQuery:
     clauses: list[list[Alternative]] = field(default_factory=list)
     # The whole query as one phrase, to rank exact phrases above scattered words.
     phrase: Alternative = ()
+    # When every word typed is a stop word ("Le Du", a name): those words,
+    # folded, looked for as they are in titles.
+    names: Alternative = ()
+    # None: every clause must match. A number: at least that many clauses
+    # must, entries ranked by how many do (relaxed matching).
+    minimum: int | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not self.clauses
+        return not self.clauses and not self.names
+
+    @property
+    def key(self) -> tuple:
+        """What decides the answer (for caches)."""
+        return (self.clauses, self.phrase, self.names, self.minimum)
 
     @property
     def all_terms(self) -> set[str]:
@@ -57,9 +75,12 @@ def synonym_groups() -> list[list[Alternative]]:
     return groups
 
 
-def _expand(words: list[str], groups) -> list[list[Alternative]]:
+def _expand(words: list[str], groups, compounds=None) -> list[list[Alternative]]:
     """Turn a run of unquoted terms into clauses, widening synonyms (longest
-    match first)."""
+    match first). `compounds`: {position: (size, glued term)} of the words
+    typed with a hyphen ("cyber-attaque"), matched as the phrase or glued
+    ("cyberattaque")."""
+    compounds = compounds or {}
     clauses, index = [], 0
     while index < len(words):
         best = None
@@ -76,10 +97,46 @@ def _expand(words: list[str], groups) -> list[list[Alternative]]:
             size, group = best
             clauses.append(list(dict.fromkeys(group)))
             index += size
+        elif index in compounds:
+            size, glued = compounds[index]
+            clauses.append([tuple(words[index : index + size]), (glued,)])
+            index += size
         else:
             clauses.append([(words[index],)])
             index += 1
     return clauses
+
+
+def _without_question_words(folded: list[str]) -> list[str]:
+    """The words typed without those that only make a question ("comment",
+    "faire", "mettre en place"…)."""
+    kept, index = [], 0
+    while index < len(folded):
+        for phrase in QUESTION_PHRASES:
+            if tuple(folded[index : index + len(phrase)]) == phrase:
+                index += len(phrase)
+                break
+        else:
+            if folded[index] not in QUESTION_WORDS:
+                kept.append(folded[index])
+            index += 1
+    return kept
+
+
+def _unquoted_terms(text: str, *, drop_questions: bool):
+    """Terms of unquoted text, and its compounds {position: (size, glued)}."""
+    sequence, compounds = [], {}
+    for chunk in text.split():
+        folded = words(chunk)
+        if drop_questions:
+            folded = _without_question_words(folded)
+        chunk_terms = [stem(w) for w in folded if w not in STOP_WORDS]
+        if len(chunk_terms) > 1 and len(folded) == len(chunk_terms):
+            glued = stem("".join(folded))
+            if glued.isalpha():
+                compounds[len(sequence)] = (len(chunk_terms), glued)
+        sequence.extend(chunk_terms)
+    return sequence, compounds
 
 
 def parse(text: str, *, groups=None) -> ParsedQuery:
@@ -87,18 +144,30 @@ def parse(text: str, *, groups=None) -> ParsedQuery:
     groups = synonym_groups() if groups is None else groups
     parsed = ParsedQuery(text=text)
     sequence = []
+    # Question words are left out, unless nothing else was typed.
+    unquoted = " ".join(re.split(r'"[^"]*"', text)).replace('"', " ")
+    drop_questions = bool(
+        [w for w in _without_question_words(words(unquoted)) if w not in STOP_WORDS]
+    ) or bool(re.findall(r'"([^"]*)"', text))
     # Split into quoted phrases and the rest; an unbalanced quote is ignored.
     parts = re.split(r'"([^"]*)"', text)
     for position, part in enumerate(parts):
-        analysed = terms(part.replace('"', " "))
-        if not analysed:
-            continue
-        sequence.extend(analysed)
         if position % 2:  # Inside quotes: one phrase clause.
-            parsed.clauses.append([tuple(analysed)])
-        else:
-            parsed.clauses.extend(_expand(analysed, groups))
+            analysed = terms(part)
+            if analysed:
+                sequence.extend(analysed)
+                parsed.clauses.append([tuple(analysed)])
+            continue
+        analysed, compounds = _unquoted_terms(
+            part.replace('"', " "), drop_questions=drop_questions
+        )
+        if analysed:
+            sequence.extend(analysed)
+            parsed.clauses.extend(_expand(analysed, groups, compounds))
     parsed.clauses = parsed.clauses[:MAX_CLAUSES]
+    if not parsed.clauses:
+        # Only stop words ("Le Du"): a name, looked for as typed.
+        parsed.names = tuple(words(text.replace('"', " ")))[:MAX_CLAUSES]
     if len(sequence) > 1:
         parsed.phrase = tuple(sequence[:MAX_CLAUSES])
     return parsed

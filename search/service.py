@@ -15,7 +15,7 @@ import html
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,7 +25,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from search import cache as search_cache
-from search.analysis import stem, words
+from search import vocabulary
+from search.analysis import fold, stem, words
 from search.backends.database import DatabaseBackend
 from search.cache import SearchAnswer
 from search.documents import KIND_LABELS, MEMBERS, PUBLIC
@@ -77,7 +78,11 @@ def backend():
     return database_backend()
 
 
-def search(*, text: str, user, filters=None, sort="relevance", page=1) -> SearchPage:
+def search(
+    *, text: str, user, filters=None, sort="relevance", page=1, exact=False
+) -> SearchPage:
+    """`exact`: the words as typed, never corrected nor relaxed (the result
+    page's « rechercher exactement » link after a correction)."""
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     query = parse(text)
     page = min(max(1, page), MAX_PAGE)
@@ -92,27 +97,152 @@ def search(*, text: str, user, filters=None, sort="relevance", page=1) -> Search
         "limit": PAGE_SIZE,
     }
     engine = backend()
+    if query.names:
+        # Stop words only (a name such as "Le Du"): the database looks for them.
+        engine = database_backend()
     # Whole pages of results (snippets included) are cached until the index
-    # changes; an answer from the fallback is not.
+    # changes; an answer from the fallback is not. The vocabulary (corrections,
+    # compound splits) changes with the index too.
     key = (
         "results",
         engine.name,
-        query.clauses,
-        query.phrase,
+        query.key,
+        exact,
         sorted(filters.items()),
         *(arguments[name] for name in ("visibilities", "sort", "offset", "limit")),
     )
     try:
-        count, facets, results = search_cache.cached(
-            key, lambda: _answer(engine, query, arguments)
+        steps = _exact_steps if exact else _steps
+        outcome = search_cache.cached(
+            (*key, exact), lambda: steps(engine, query, arguments)
         )
     except Exception:
         if isinstance(engine, DatabaseBackend):
             raise
         logger.exception("Elasticsearch failed; answering from the database")
-        count, facets, results = _answer(database_backend(), query, arguments)
-    result.count, result.facets, result.results = count, facets, results
+        outcome = steps(database_backend(), query, arguments)
+    (
+        result.count,
+        result.facets,
+        result.results,
+        result.correction,
+        result.corrected,
+        result.relaxed,
+    ) = outcome
     return result
+
+
+# Fewer results than this and the search tries harder: a correction is looked
+# for (offered), and entries matching only some of the words are added.
+LITTLE = 3
+
+
+def minimum_should_match(clauses: int) -> int:
+    """How many of a relaxed query's clauses an entry must match: 1 of 2, 2 of
+    3 or 4, then half."""
+    if clauses <= 2:
+        return 1
+    if clauses <= 4:
+        return 2
+    return math.ceil(clauses / 2)
+
+
+def _exact_steps(engine, query: ParsedQuery, arguments: dict) -> tuple:
+    """A search for the words as typed only (no correction, no relaxing)."""
+    return (*_answer(engine, query, arguments), None, False, False)
+
+
+def _steps(engine, query: ParsedQuery, arguments: dict, *, exact=False) -> tuple:
+    """(count, facets, results, correction, corrected, relaxed) of a search:
+    the words as typed (glued compounds split when the index only has them
+    apart), then, when that finds nothing, the corrected words, and when still
+    nothing or little, entries matching only some of the words."""
+    visibilities = arguments["visibilities"]
+    query = with_compounds(query, visibilities)
+    count, facets, results = _answer(engine, query, arguments)
+    correction, corrected, relaxed = None, False, False
+    if count >= LITTLE or query.names:
+        return count, facets, results, correction, corrected, relaxed
+    if not exact:
+        correction = corrected_text(query, visibilities, rare=count > 0)
+    best = query
+    if correction and count == 0:
+        fixed = with_compounds(parse(correction), visibilities)
+        answer = _answer(engine, fixed, arguments)
+        if answer[0]:
+            count, facets, results = answer
+            corrected = True
+        best = fixed
+    if count < LITTLE and len(best.clauses) >= 2:
+        loose = replace(best, minimum=minimum_should_match(len(best.clauses)))
+        answer = _answer(engine, loose, arguments)
+        if answer[0] > count:
+            count, facets, results = answer
+            relaxed = True
+            corrected = corrected or best is not query
+    if correction and not corrected and count == 0:
+        correction = None
+    return count, facets, results, correction, corrected, relaxed
+
+
+def _typed_words(query: ParsedQuery) -> dict[str, str]:
+    """{term: folded word} of the query's single-word clauses (no synonym)."""
+    by_term = {stem(word): word for word in words(query.text)}
+    return {
+        clause[0][0]: by_term[clause[0][0]]
+        for clause in query.clauses
+        if len(clause) == 1 and len(clause[0]) == 1 and clause[0][0] in by_term
+    }
+
+
+def with_compounds(query: ParsedQuery, visibilities) -> ParsedQuery:
+    """A word the index does not know, typed glued ("visioguichet"), also
+    matches its two known halves as a phrase ("visio-guichet")."""
+    typed = _typed_words(query)
+    if not typed:
+        return query
+    unknown = set(typed) - vocabulary.known_terms(typed, visibilities)
+    clauses = []
+    for clause in query.clauses:
+        term = clause[0][0] if len(clause) == 1 and len(clause[0]) == 1 else None
+        halves = term in unknown and vocabulary.split(typed[term], visibilities)
+        if halves:
+            clause = [*clause, tuple(stem(half) for half in halves)]
+        clauses.append(clause)
+    return replace(query, clauses=clauses)
+
+
+_TYPED_WORD = re.compile(r"[^\W_]+")
+
+
+def corrected_text(query: ParsedQuery, visibilities, *, rare=False) -> str | None:
+    """The query as typed with each unknown word (with `rare`, also a word in
+    very few entries next to a far more frequent one) replaced by the nearest
+    word of the index's vocabulary the person may see; None when none is."""
+    typed = _typed_words(query)
+    if not typed:
+        return None
+    counts = vocabulary.frequencies(typed, visibilities)
+    replacements = {}
+    for term, word in typed.items():
+        found = counts.get(term, 0)
+        if found and not (rare and found <= 1):
+            continue
+        nearest = vocabulary.correction(word, visibilities, skip=word)
+        if nearest is None:
+            continue
+        if found and vocabulary.frequencies([stem(nearest[0])], visibilities).get(
+            stem(nearest[0]), 0
+        ) < max(3, 5 * found):
+            continue
+        replacements[word] = nearest[1]
+    if not replacements:
+        return None
+
+    def swap(match):
+        return replacements.get(fold(match.group()), match.group())
+
+    return _TYPED_WORD.sub(swap, query.text)
 
 
 def _answer(engine, query: ParsedQuery, arguments: dict) -> tuple[int, dict, list]:

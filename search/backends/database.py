@@ -17,16 +17,57 @@ every value (query terms, filters, visibilities) is passed as a parameter.
 
 # ruff: noqa: S608  (see above: no value is ever formatted into the SQL)
 
+import datetime
 from collections import Counter
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from search import cache as search_cache
+from search import vocabulary
 from search.analysis import fold, terms_text
 from search.cache import SearchAnswer
 from search.documents import SearchDocument
 from search.models import SearchEntry
 from search.query import ParsedQuery, fts5_match, pair_tsquery, tsquery
+
+VOCABULARY_FIELDS = ("key", "visibility", "title", "lead", "body", "theme_names")
+# Ranking (see docs/architecture.md, "Search ranking"): the text score is
+# weighed by what an entry is, so that an article, a practice or an interview
+# about the subject comes before a profile or an event merely tagged with it,
+# and by its date, a small boost only.
+KIND_WEIGHTS = {
+    "article": 1.0,
+    "entretien": 1.0,
+    "pratique": 1.0,
+    "question": 0.9,
+    "document": 0.85,
+    "evenement": 0.75,
+    "collectivite": 0.6,
+}
+RECENT_DAYS = 365
+RECENT_BOOST = 1.1
+FUTURE_WEIGHT = 0.9
+
+
+def _weight_sql(table: str) -> tuple[str, list]:
+    """SQL factor (and params) of an entry's kind and date; `table` is the alias
+    holding `kind` and `date`, as a format field ("{t}")."""
+    today = timezone.localdate()
+    kinds = " ".join(
+        f"WHEN '{kind}' THEN {weight}" for kind, weight in KIND_WEIGHTS.items()
+    )
+    sql = (
+        f"(CASE {table}.kind {kinds} ELSE 1.0 END) * (CASE "
+        f"WHEN {table}.date IS NULL THEN 1.0 "
+        f"WHEN {table}.date > %s THEN {FUTURE_WEIGHT} "
+        f"WHEN {table}.date >= %s THEN {RECENT_BOOST} ELSE 1.0 END)"
+    )
+    return sql, [
+        today.isoformat(),
+        (today - datetime.timedelta(days=RECENT_DAYS)).isoformat(),
+    ]
+
 
 FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
 
@@ -76,29 +117,47 @@ class DatabaseBackend:
     def index(self, documents: list[SearchDocument]) -> None:
         with transaction.atomic():
             search_cache.index_changed()  # Commits with the write.
+            old = {
+                entry.key: entry
+                for entry in SearchEntry.objects.filter(
+                    key__in=[d.key for d in documents]
+                ).only(*VOCABULARY_FIELDS)
+            }
             for document in documents:
                 SearchEntry.objects.update_or_create(
                     key=document.key, defaults=self._row(document)
+                )
+                before = old.get(document.key)
+                vocabulary.changed(
+                    before and (before.visibility, vocabulary.entry_words(before)),
+                    (document.visibility, vocabulary.entry_words(document)),
                 )
 
     def remove(self, keys: list[str]) -> None:
         with transaction.atomic():
             search_cache.index_changed()  # Commits with the write.
-            SearchEntry.objects.filter(key__in=list(keys)).delete()
+            entries = SearchEntry.objects.filter(key__in=list(keys))
+            for entry in entries.only(*VOCABULARY_FIELDS):
+                vocabulary.changed(
+                    (entry.visibility, vocabulary.entry_words(entry)), None
+                )
+            entries.delete()
 
     def rebuild(self, documents) -> int:
         count = 0
         with transaction.atomic():
             search_cache.index_changed()  # Commits with the write.
             SearchEntry.objects.all().delete()
-            batch = []
+            batch, words = [], []
             for document in documents:
                 batch.append(document)
+                words.append((document.visibility, vocabulary.entry_words(document)))
                 if len(batch) >= 500:
                     count += self._bulk(batch)
                     batch = []
             if batch:
                 count += self._bulk(batch)
+            vocabulary.rebuild(words)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner misjudges how many rows match.
             with connection.cursor() as cursor:
@@ -140,35 +199,90 @@ class DatabaseBackend:
     # --- Reading -------------------------------------------------------------------
 
     def _matched_sql(self, query: ParsedQuery):
-        """SQL selecting (id, score, phrase) of the matching entries, and params."""
+        """SQL selecting (id, score, phrase, hits) of the matching entries, and
+        params; `hits` is the number of clauses an entry matches (all of them
+        unless the query is relaxed)."""
+        if query.names:
+            return self._names_sql(query)
         if connection.vendor == "postgresql":
             # Matched through the GIN indexes of the full vector and of the
             # adjacent-term pairs (never read themselves), ranked on the small
             # title-and-lead vector; the whole phrase through the pairs too.
-            params = [tsquery(query.clauses)]
+            ranked = tsquery(query.clauses)
+            if query.minimum is not None:
+                ranked = ranked.replace(" & ", " | ")
+            params = [ranked]
             phrase = "FALSE"
             if query.phrase:
                 whole, whole_params = _postgres_phrase(query.phrase)
                 phrase = f"id IN (SELECT id FROM search_searchentry WHERE {whole})"
                 params += whole_params
-            match, match_params = self._postgres_match(query.clauses)
+            if query.minimum is None:
+                match, match_params = self._postgres_match(query.clauses)
+                hits, hits_params = str(len(query.clauses)), []
+            else:
+                # Relaxed: any clause; how many match counted by one index scan
+                # per clause (a hashed subquery), never reading a vector.
+                each = [self._postgres_match([clause]) for clause in query.clauses]
+                match = " OR ".join(f"({sql})" for sql, _params in each)
+                match_params = [p for _sql, params in each for p in params]
+                hits = " + ".join(
+                    "(CASE WHEN id IN (SELECT id FROM search_searchentry "
+                    f"WHERE {sql}) THEN 1 ELSE 0 END)"
+                    for sql, _params in each
+                )
+                hits_params = match_params
             sql = (
                 "SELECT id, ts_rank(rank_vector, to_tsquery('simple', %s)) AS score, "
-                f"{phrase} AS phrase, date, kind, region, collectivity_kind, year, "
-                f"theme_slugs, visibility FROM search_searchentry WHERE {match}"
+                f"{phrase} AS phrase, {hits} AS hits, date, kind, region, "
+                "collectivity_kind, year, theme_slugs, visibility "
+                f"FROM search_searchentry WHERE {match}"
             )
-            return sql, [*params, *match_params]
+            return sql, [*params, *hits_params, *match_params]
         params = []
         phrase = "0"
         if query.phrase:
             phrase = "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
             params.append('"' + " ".join(query.phrase) + '"')
+        if query.minimum is None:
+            hits = str(len(query.clauses))
+            match = fts5_match(query.clauses)
+        else:
+            each = [fts5_match([clause]) for clause in query.clauses]
+            hits = " + ".join(
+                "(search_fts.rowid IN (SELECT rowid FROM search_fts "
+                "WHERE search_fts MATCH %s))"
+                for _clause in each
+            )
+            params += each
+            match = " OR ".join(each)
         sql = (
             f"SELECT search_fts.rowid AS id, -bm25(search_fts, 10.0, 4.0, 1.0) AS score, "
-            f"{phrase} AS phrase FROM search_fts WHERE search_fts MATCH %s"
+            f"{phrase} AS phrase, {hits} AS hits FROM search_fts "
+            "WHERE search_fts MATCH %s"
         )
-        params.append(fts5_match(query.clauses))
+        params.append(match)
         return sql, params
+
+    @staticmethod
+    def _names_sql(query: ParsedQuery):
+        """A query of stop words only ("Le Du"): the words, in order and whole,
+        in a title (the folded titles of `suggest_text`) or a lead (any case).
+        Rare, and without an index: a scan of those two short columns."""
+        pattern = "(^|[^a-z0-9])" + " ".join(query.names) + "($|[^a-z0-9])"
+        if connection.vendor == "postgresql":
+            return (
+                "SELECT id, 1.0 AS score, TRUE AS phrase, 1 AS hits, date, kind, "
+                "region, collectivity_kind, year, theme_slugs, visibility "
+                "FROM search_searchentry WHERE suggest_text ~ %s OR lead ~* %s",
+                [pattern, pattern],
+            )
+        return (
+            "SELECT id, 1.0 AS score, 1 AS phrase, 1 AS hits "
+            "FROM search_searchentry "
+            "WHERE suggest_text REGEXP %s OR lead REGEXP %s",
+            [pattern, "(?i)" + pattern],
+        )
 
     @staticmethod
     def _postgres_match(clauses):
@@ -204,29 +318,34 @@ class DatabaseBackend:
 
     def _filtered_sql(self, query: ParsedQuery, *, visibilities):
         """SQL of the common table expressions `m` (the match, ranked once) and
-        `f` (its visible entries with what filters, facets and ordering need)."""
+        `f` (its visible entries with what filters, facets and ordering need,
+        the score weighed by kind and recency: `_weight_sql`)."""
         matched_sql, params = self._matched_sql(query)
         placeholders = ", ".join(["%s"] * len(visibilities))
+        weight, weight_params = _weight_sql("{t}")
+        minimum = max(1, query.minimum or 0)
         if connection.vendor == "postgresql":
             # The match already reads the row: no join. Visibility is checked
             # outside `m`, so that the full-text index is its only way in.
             return (
                 f"WITH m AS {_materialized()}({matched_sql}), "
                 f"f AS {_materialized()}(SELECT id, date, kind, region, "
-                "collectivity_kind, year, theme_slugs, score, phrase FROM m "
-                f"WHERE visibility IN ({placeholders})) ",
-                [*params, *visibilities],
+                f"collectivity_kind, year, theme_slugs, score * {weight.format(t='m')} "
+                "AS score, phrase, hits FROM m "
+                f"WHERE visibility IN ({placeholders}) AND hits >= %s) ",
+                [*params, *weight_params, *visibilities, minimum],
             )
         return (
             f"WITH m AS {_materialized()}({matched_sql}), "
             f"f AS {_materialized()}(SELECT e.id, e.date, e.kind, e.region, "
-            "e.collectivity_kind, e.year, e.theme_slugs, m.score, m.phrase FROM m "
+            "e.collectivity_kind, e.year, e.theme_slugs, "
+            f"m.score * {weight.format(t='e')} AS score, m.phrase, m.hits FROM m "
             # Read from the covering index of migration 0007, never from the
             # row, whose body comes before these columns.
             "JOIN search_searchentry e INDEXED BY search_entry_facets "
             "ON e.id = m.id "
-            f"WHERE e.visibility IN ({placeholders})) ",
-            [*params, *visibilities],
+            f"WHERE e.visibility IN ({placeholders}) AND m.hits >= %s) ",
+            [*params, *weight_params, *visibilities, minimum],
         )
 
     @staticmethod
@@ -263,7 +382,10 @@ class DatabaseBackend:
         if sort == "date":
             order = "{t}.date IS NULL, {t}.date DESC, {t}.score DESC, {t}.id"
         else:
-            order = "{t}.phrase DESC, {t}.score DESC, {t}.date IS NULL, {t}.date DESC, {t}.id"
+            order = (
+                "{t}.phrase DESC, {t}.hits DESC, {t}.score DESC, "
+                "{t}.date IS NULL, {t}.date DESC, {t}.id"
+            )
         cte, params = self._filtered_sql(query, visibilities=visibilities)
         where, where_params = self._conditions(wanted)
         parts = [
@@ -271,7 +393,7 @@ class DatabaseBackend:
             # match), then numbered: the order of a UNION is not kept.
             "SELECT 'page', CAST(p.id AS TEXT), "
             f"%s + ROW_NUMBER() OVER (ORDER BY {order.format(t='p')}) FROM "
-            "(SELECT f.id, f.phrase, f.score, f.date FROM f "
+            "(SELECT f.id, f.phrase, f.hits, f.score, f.date FROM f "
             f"WHERE {where} ORDER BY {order.format(t='f')} LIMIT %s OFFSET %s) p",
             f"SELECT '', '', COUNT(*) FROM f WHERE {where}",
         ]

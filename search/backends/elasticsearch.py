@@ -388,6 +388,10 @@ def build_search(
                 boost=2,
             )
         )
+    if query.minimum is not None and len(must) > 1:
+        # Relaxed: at least `minimum` clauses, entries matching more ranked
+        # first (each matching clause adds to the score), as the database does.
+        must = [Q("bool", should=must, minimum_should_match=query.minimum)]
     search = Search().query(
         Q(
             "bool",
@@ -640,8 +644,9 @@ class ElasticsearchBackend:
         self, query: ParsedQuery, *, filters, visibilities, sort, offset, limit
     ) -> SearchAnswer:
         """Keys of the matching entries in order, their total count, facets, and
-        a highlighted fragment per key."""
-        if query.is_empty:
+        a highlighted fragment per key. A query of stop words only (a name,
+        `query.names`) is the database's to answer (`search.service`)."""
+        if not query.clauses:
             return SearchAnswer([], 0, {})
         body = build_search(
             query,

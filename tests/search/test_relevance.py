@@ -397,6 +397,18 @@ def test_a_phrase_ranks_above_the_same_words_scattered(client, corpus):
     assert found.index(corpus["feuille"]) < found.index(corpus["route"])
 
 
-def test_every_word_of_the_query_is_required(client, corpus):
-    found = search_titles(client, "horodateurs hameçonnage")
-    assert found == []
+def test_entries_with_every_word_come_first_then_the_relaxed_ones(client, corpus):
+    from django.contrib.auth.models import AnonymousUser
+
+    from search.service import search
+
+    # Nothing has both words: entries with either are shown, marked relaxed.
+    result = search(text="horodateurs hameçonnage", user=AnonymousUser())
+    assert result.relaxed
+    assert {corpus["horodateurs"], corpus["hameconnage"]} <= {
+        r["title"] for r in result.results
+    }
+    # Entries with every word need no relaxing.
+    result = search(text="horodateurs port", user=AnonymousUser())
+    assert not result.relaxed
+    assert result.results[0]["title"] == corpus["horodateurs"]
