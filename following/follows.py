@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from following.kinds import SEARCH_QUERY_MAX, clean_filters, follow_key, followable
 from following.models import Follow, FollowKind
+from following.preferences import preferences_of
 
 # A person follows at most this many things (a guard against a runaway script).
 MAX_FOLLOWS = 500
@@ -43,6 +44,7 @@ def follow(user, kind: str, *, object_id=None, query="", filters=None) -> Follow
                 _("Ce contenu n'existe pas ou ne vous est pas accessible.")
             )
     key = follow_key(kind, object_id=object_id, query=query, filters=filters)
+    preferences_of(user)  # Saved with the defaults, so the digest finds them.
     existing = Follow.objects.filter(user=user, key=key).first()
     if existing:
         return existing

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
 from events import feeds as event_feeds
+from following.views import unsubscribe_view
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
@@ -51,6 +52,8 @@ urlpatterns = [
         event_feeds.calendar_token_reset,
         name="calendar_token_reset",
     ),
+    path("mon-espace/abonnements/", include("following.urls")),
+    path("desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("mon-espace/", include("members.urls")),
     path("entraide/", include("aid.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.

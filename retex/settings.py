@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "events",
     "search",
     "aid",
+    "following",
+    "letter",
     # The composition root (URLs, seed_demo): imports the apps above.
     "project",
     # Before django_tasks_db: its `db_worker` command replaces the library's.
