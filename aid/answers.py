@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aid.access import can_moderate, can_write
 from aid.errors import NO_SUCH_ANSWER, NOT_A_MEMBER, AidError
 from aid.models import Answer, QuestionStatus, UsefulMark
+from aid.notifications import notify
 from aid.questions import _author_collectivity, visible_question
 
 # How long an author may correct their answer: long enough for a typo seen
@@ -34,7 +35,7 @@ def visible_answer(answer_id: int, *, lock: bool = False) -> Answer:
 
 
 def answer_create(
-    *, question_id: int, author, body: str, token: uuid.UUID
+    *, question_id: int, author, body: str, token: uuid.UUID, consent: bool = False
 ) -> tuple[Answer, bool]:
     """Answer a question; (answer, False) when this token already posted it."""
     if not can_write(author):
@@ -55,9 +56,17 @@ def answer_create(
                 collectivity=_author_collectivity(author),
                 body=body,
                 token=token,
+                consent=consent,
             )
             # The question's activity: its `updated_at` (and its search entry).
             question.save(update_fields=["updated_at"])
+            if question.author_id != author.pk:
+                notify(
+                    "answered",
+                    user_id=question.author_id,
+                    question_id=question.pk,
+                    answer_id=answer.pk,
+                )
     except IntegrityError:
         existing = Answer.objects.filter(token=token, author=author).first()
         if existing is None:
@@ -116,6 +125,21 @@ def answer_mark_useful(*, answer_id: int, user) -> bool:
     try:
         with transaction.atomic():
             _mark, created = UsefulMark.objects.get_or_create(answer=answer, user=user)
+            if created:
+                notify(
+                    "useful",
+                    user_id=answer.author_id,
+                    question_id=answer.question_id,
+                    answer_id=answer.pk,
+                )
+                asker_id = answer.question.author_id
+                if asker_id not in (user.pk, answer.author_id):
+                    notify(
+                        "asker_useful",
+                        user_id=asker_id,
+                        question_id=answer.question_id,
+                        answer_id=answer.pk,
+                    )
     except IntegrityError:  # The same click, arrived twice at once.
         return False
     return created
@@ -139,22 +163,53 @@ def answer_mark_solution(*, answer_id: int, user) -> Answer:
         if not answer.is_solution:
             answer.is_solution = True
             answer.save(update_fields=["is_solution"])
+            if answer.author_id != user.pk:
+                notify(
+                    "solution",
+                    user_id=answer.author_id,
+                    question_id=question.pk,
+                    answer_id=answer.pk,
+                )
         if question.status != QuestionStatus.RESOLVED:
             question.status = QuestionStatus.RESOLVED
         question.save(update_fields=["status", "updated_at"])
     return answer
 
 
-def answer_set_hidden(*, answer_id: int, hidden: bool, by) -> Answer:
-    """A moderator hides an answer (it disappears for members) or restores it.
-    A hidden solution stops being the solution: the question is open again."""
+def answer_set_hidden(*, answer_id: int, hidden: bool, by, reason: str = "") -> Answer:
+    """A moderator hides an answer (it disappears for members) or restores it;
+    its author is told (with `reason` when hidden). A hidden solution stops
+    being the solution: the question is open again."""
     if not can_moderate(by):
         raise AidError(_("Seule l'équipe du réseau peut masquer une réponse."))
     with transaction.atomic():
         answer = Answer.objects.select_for_update().filter(pk=answer_id).first()
         if answer is None:
             raise AidError(NO_SUCH_ANSWER)
-        apply_hidden(answer, hidden)
+        if answer.hidden != hidden:
+            apply_hidden(answer, hidden)
+            notify(
+                "hidden" if hidden else "restored",
+                user_id=answer.author_id,
+                question_id=answer.question_id,
+                answer_id=answer.pk,
+                reason=reason.strip() if hidden else "",
+            )
+    return answer
+
+
+def answer_set_consent(*, answer_id: int, user, consent: bool) -> Answer:
+    """The author agrees (or no longer agrees) that their answer be quoted in
+    a resource or a public thread."""
+    if not can_write(user):
+        raise AidError(NOT_A_MEMBER)
+    with transaction.atomic():
+        answer = visible_answer(answer_id, lock=True)
+        if answer.author_id is None or answer.author_id != user.pk:
+            raise AidError(_("Seul l'auteur d'une réponse peut accepter sa reprise."))
+        if answer.consent != consent:
+            answer.consent = consent
+            answer.save(update_fields=["consent"])
     return answer
 
 

@@ -79,7 +79,16 @@ class QuestionForm(TokenForm):
         error_messages={"invalid_choice": _("Ce thème n'existe pas.")},
     )
 
-    field_order = ["title", "details", "themes", "token"]
+    consent = forms.BooleanField(
+        label=_("J'accepte que ma question soit reprise"),
+        required=False,
+        help_text=_(
+            "Dans une ressource de Retex ou un fil rendu public par l'équipe du "
+            "réseau. Vous pourrez changer d'avis."
+        ),
+    )
+
+    field_order = ["title", "details", "themes", "consent", "token"]
 
 
 class AnswerForm(TokenForm):
@@ -91,6 +100,31 @@ class AnswerForm(TokenForm):
         error_messages={
             "required": _("Écrivez votre réponse."),
             "max_length": TOO_LONG,
+        },
+    )
+    consent = forms.BooleanField(
+        label=_("J'accepte que ma réponse soit reprise"),
+        required=False,
+        help_text=_(
+            "Dans une ressource de Retex ou un fil rendu public par l'équipe du "
+            "réseau. Vous pourrez changer d'avis."
+        ),
+    )
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(required=False)
+
+
+class SolicitForm(forms.Form):
+    collectivity = forms.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "required": _("Choisissez une collectivité."),
+            "invalid": _("Choisissez une collectivité."),
+            "min_value": _("Choisissez une collectivité."),
+            "max_value": _("Choisissez une collectivité."),
         },
     )
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aid.access import can_moderate, can_write
 from aid.errors import NO_SUCH_ANSWER, NO_SUCH_QUESTION, NOT_A_MEMBER, AidError
-from aid.models import Answer, Question, QuestionStatus, Report
+from aid.models import Answer, Question, QuestionStatus, Report, Visibility
+from aid.notifications import notify
 from members.affiliation import open_affiliation
 from retex.models import Theme
 
@@ -25,7 +26,13 @@ def _author_collectivity(user):
 
 
 def question_create(
-    *, author, title: str, details: str, themes=(), token: uuid.UUID
+    *,
+    author,
+    title: str,
+    details: str,
+    themes=(),
+    token: uuid.UUID,
+    consent: bool = False,
 ) -> tuple[Question, bool]:
     """Post a question; (question, False) when this token already posted it."""
     if not can_write(author):
@@ -41,6 +48,7 @@ def question_create(
                 author=author,
                 collectivity=_author_collectivity(author),
                 token=token,
+                consent=consent,
             )
             question.themes.set(Theme.objects.filter(pk__in=[t.pk for t in themes]))
     except IntegrityError:
@@ -81,8 +89,11 @@ def question_close(*, question_id: int, user) -> Question:
     return question
 
 
-def question_set_hidden(*, question_id: int, hidden: bool, by) -> Question:
-    """A moderator hides a question (it disappears for members) or restores it."""
+def question_set_hidden(
+    *, question_id: int, hidden: bool, by, reason: str = ""
+) -> Question:
+    """A moderator hides a question (it disappears for members) or restores it;
+    its author is told (with `reason` when hidden)."""
     if not can_moderate(by):
         raise AidError(_("Seule l'équipe du réseau peut masquer une question."))
     with transaction.atomic():
@@ -92,6 +103,32 @@ def question_set_hidden(*, question_id: int, hidden: bool, by) -> Question:
         if question.hidden != hidden:
             question.hidden = hidden
             question.save(update_fields=["hidden", "updated_at"])
+            notify(
+                "hidden" if hidden else "restored",
+                user_id=question.author_id,
+                question_id=question.pk,
+                reason=reason.strip() if hidden else "",
+            )
+    return question
+
+
+def question_set_consent(*, question_id: int, user, consent: bool) -> Question:
+    """The asker agrees (or no longer agrees) that their question be quoted in
+    a resource or a public thread."""
+    if not can_write(user):
+        raise AidError(NOT_A_MEMBER)
+    with transaction.atomic():
+        question = visible_question(question_id, lock=True)
+        if question.author_id is None or question.author_id != user.pk:
+            raise AidError(_("Seul l'auteur de la question peut accepter sa reprise."))
+        if question.consent != consent:
+            question.consent = consent
+            fields = ["consent", "updated_at"]
+            if not consent and question.visibility == Visibility.PUBLIC:
+                # Published with the asker's word: without it, members only.
+                question.visibility = Visibility.MEMBERS
+                fields.append("visibility")
+            question.save(update_fields=fields)
     return question
 
 

@@ -36,12 +36,18 @@ def questions_listing(*, filters: dict | None = None):
     )
 
 
-def question_answers(question: Question, *, user) -> list[Answer]:
+def question_answers(
+    question: Question, *, user, public_only: bool = False
+) -> list[Answer]:
     """The visible answers, the solution first, then in the order they came;
-    each with its number of « utile » and whether `user` marked it."""
+    each with its number of « utile » and whether `user` marked it.
+    `public_only`: those whose authors agreed to be quoted (a public thread
+    as visitors read it)."""
+    answers = Answer.objects.filter(question=question, hidden=False)
+    if public_only:
+        answers = answers.filter(consent=True)
     answers = (
-        Answer.objects.filter(question=question, hidden=False)
-        .select_related("author", "collectivity")
+        answers.select_related("author", "collectivity")
         .annotate(useful_count=Count("useful_marks"))
         .order_by("-is_solution", "created_at", "pk")
     )

@@ -8,6 +8,7 @@ French errors; none needs JavaScript.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,18 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aid import answers as answer_rules
+from aid import drafts, publication, solicitations
 from aid import questions as question_rules
 from aid.access import can_moderate, can_read, can_write
 from aid.errors import AidError
 from aid.forms import (
     AnswerEditForm,
     AnswerForm,
+    ConsentForm,
     QuestionFilterForm,
     QuestionForm,
     ReportForm,
+    SolicitForm,
 )
-from aid.models import Answer, Question, QuestionStatus
+from aid.models import MAX_SOLICITATIONS, Answer, Question, QuestionStatus
 from aid.selectors import question_answers, questions_listing
+from aid.suggestions import existing_answers
 from retex.pagination import paginate
 from retex.ratelimit import rate_limited
 
@@ -96,29 +101,90 @@ def question_list(request):
     )
 
 
+CHECK = "verifier"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited(POSTING)
 def question_create(request):
+    """The form; `?titre=` prefills the title and shows what already answers
+    it, as does the « Vérifier les réponses existantes » button (a POST that
+    posts nothing and shows the form again, with what was typed)."""
     if not can_write(request.user):
         return _refuse(request, writing=True)
-    form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            question, created = question_rules.question_create(
-                author=request.user,
-                title=form.cleaned_data["title"],
-                details=form.cleaned_data["details"],
-                themes=form.cleaned_data["themes"],
-                token=form.cleaned_data["token"],
-            )
-        except AidError as error:
-            form.add_error(None, error.message)
-        else:
-            if created:
-                messages.success(request, _("Votre question est posée au réseau."))
-            return redirect(question)
-    return _private(render(request, "aid/question_form.html", {"form": form}))
+    checking = request.method == "POST" and CHECK in request.POST
+    if request.method == "POST" and not checking:
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                question, created = question_rules.question_create(
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    details=form.cleaned_data["details"],
+                    themes=form.cleaned_data["themes"],
+                    token=form.cleaned_data["token"],
+                    consent=form.cleaned_data["consent"],
+                )
+            except AidError as error:
+                form.add_error(None, error.message)
+            else:
+                if created:
+                    messages.success(request, _("Votre question est posée au réseau."))
+                return redirect(question)
+        title = request.POST.get("title", "")
+    elif checking:
+        # Shown again unbound: checking is not submitting, no error yet.
+        form = QuestionForm(initial=_typed(request.POST))
+        title = request.POST.get("title", "")
+    else:
+        title = request.GET.get("titre", "")[:300]
+        form = QuestionForm(initial={"title": title} if title else None)
+    return _private(
+        render(
+            request,
+            "aid/question_form.html",
+            {
+                "form": form,
+                "title": title,
+                "checked": checking or bool(title and request.method == "GET"),
+                "suggestions": existing_answers(title=title, user=request.user),
+                "check_name": CHECK,
+            },
+        )
+    )
+
+
+def _typed(data) -> dict:
+    """What the person typed, to fill the form again (themes as a list)."""
+    initial = {
+        name: data.get(name, "")[:20_000] for name in ("title", "details", "token")
+    }
+    initial["themes"] = data.getlist("themes")
+    initial["consent"] = bool(data.get("consent"))
+    if not initial["token"]:
+        initial.pop("token")
+    return initial
+
+
+@login_required
+@require_http_methods(["GET"])
+def question_suggestions(request):
+    """The suggestions alone (an HTML fragment), for the form's script."""
+    if not can_write(request.user):
+        return _refuse(request, writing=True)
+    title = request.GET.get("titre", "")[:300]
+    return _private(
+        render(
+            request,
+            "aid/includes/suggestions.html",
+            {
+                "suggestions": existing_answers(title=title, user=request.user),
+                "title": title,
+                "checked": True,
+            },
+        )
+    )
 
 
 def _question_context(request, question, **forms):
@@ -142,12 +208,42 @@ def _question_context(request, question, **forms):
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "report_form": forms.get("report_form")
         or ReportForm(prefix_id="signalement-question"),
+        "candidates": solicitations.candidates_for(question, user=user),
+        "can_solicit": solicitations.can_solicit(question, user),
+        "max_solicitations": MAX_SOLICITATIONS,
+        "solicited_count": sum(1 for _c in question.solicitations.all()),
+        "knowledge": drafts.knowledge_link(question, user),
+        "can_draft": question.knowledge_page_id is None
+        and drafts.can_draft(question, user),
+        "can_publish": can_moderate(user),
+        "missing_consents": publication.missing_consents(question)
+        if can_moderate(user)
+        else [],
+        "is_public": publication.is_public(question),
     }
 
 
-@_reader
 def question_detail(request, question_id: int, slug: str):
+    """Members read every visible thread; anybody else only a public one
+    (with the answers of those who agreed), else the login or how to join."""
     question = _question_or_404(question_id)
+    if not can_read(request.user):
+        if not publication.is_public(question):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return _refuse(request)
+        if slug != question.slug:
+            return redirect(question, permanent=True)
+        return render(
+            request,
+            "aid/question_public.html",
+            {
+                "question": question,
+                "answers": question_answers(
+                    question, user=request.user, public_only=True
+                ),
+            },
+        )
     if slug != question.slug:
         return redirect(question, permanent=True)
     return _private(
@@ -184,6 +280,7 @@ def answer_create(request, question_id: int, slug: str):
                 author=request.user,
                 body=form.cleaned_data["body"],
                 token=form.cleaned_data["token"],
+                consent=form.cleaned_data["consent"],
             )
         except AidError as error:
             form.add_error(None, error.message)
@@ -343,3 +440,114 @@ def answer_edit(request, answer_id: int):
             },
         )
     )
+
+
+@_reader
+@require_POST
+def question_consent(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    form = ConsentForm(request.POST)
+    form.is_valid()
+    consent = bool(form.cleaned_data.get("consent"))
+    try:
+        question_rules.question_set_consent(
+            question_id=question.pk, user=request.user, consent=consent
+        )
+    except AidError as error:
+        return _refused(request, question, error)
+    return _done(
+        request,
+        question,
+        _("Merci\u00a0: votre question peut être reprise.")
+        if consent
+        else _("C'est noté\u00a0: votre question ne sera pas reprise."),
+    )
+
+
+@_reader
+@require_POST
+def answer_consent(request, answer_id: int):
+    answer = _answer_or_404(answer_id)
+    form = ConsentForm(request.POST)
+    form.is_valid()
+    consent = bool(form.cleaned_data.get("consent"))
+    try:
+        answer_rules.answer_set_consent(
+            answer_id=answer.pk, user=request.user, consent=consent
+        )
+    except AidError as error:
+        return _refused(request, answer, error)
+    return _done(
+        request,
+        answer,
+        _("Merci\u00a0: votre réponse peut être reprise.")
+        if consent
+        else _("C'est noté\u00a0: votre réponse ne sera pas reprise."),
+    )
+
+
+@_reader
+@require_POST
+@rate_limited(POSTING)
+def question_solicit(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    form = SolicitForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, question, AidError(_("Choisissez une collectivité.")))
+    try:
+        solicitation, _created = solicitations.solicit(
+            question_id=question.pk,
+            collectivity_id=form.cleaned_data["collectivity"],
+            by=request.user,
+        )
+    except AidError as error:
+        return _refused(request, question, error)
+    return _done(
+        request,
+        question,
+        _("%(name)s est sollicitée\u00a0: ses représentants reçoivent un courriel.")
+        % {"name": solicitation.collectivity.title},
+    )
+
+
+@_reader
+@require_POST
+def question_publication(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    public = request.POST.get("public") == "1"
+    try:
+        publication.question_set_public(
+            question_id=question.pk, public=public, by=request.user
+        )
+    except AidError as error:
+        return _refused(request, question, error)
+    return _done(
+        request,
+        question,
+        _("Le fil est public\u00a0: les visiteurs peuvent le lire.")
+        if public
+        else _("Le fil est de nouveau réservé aux membres."),
+    )
+
+
+@_reader
+@require_POST
+def question_draft(request, question_id: int, slug: str):
+    question = _question_or_404(question_id)
+    try:
+        page, _created = drafts.draft_from_question(
+            question_id=question.pk,
+            kind=request.POST.get("kind", ""),
+            by=request.user,
+        )
+    except AidError as error:
+        return _refused(request, question, error)
+    messages.success(
+        request,
+        _(
+            "Le brouillon «\u00a0%(title)s\u00a0» est créé\u00a0: relisez-le, puis "
+            "soumettez-le à la relecture."
+        )
+        % {"title": page.draft_title},
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

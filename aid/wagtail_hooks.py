@@ -8,6 +8,7 @@ solution reopens its question as it would from anywhere else. Nobody adds
 questions from the admin: members ask them on the site.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.views.generic import EditView
@@ -35,12 +36,42 @@ class ModerationViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class HidingForm(forms.ModelForm):
+    """« masquée » and, when hiding, the reason told to the author by email."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Motif (envoyé à l'auteur)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Obligatoire pour masquer : l'auteur le reçoit par courriel, avec "
+            "la façon de contester."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        hiding = cleaned.get("hidden") and not self.instance.hidden
+        if hiding and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                gettext_lazy("Dites pourquoi : l'auteur reçoit ce motif."),
+            )
+        return cleaned
+
+
+def hiding_form(model):
+    return forms.modelform_factory(model, form=HidingForm, fields=["hidden"])
+
+
 class QuestionEditView(EditView):
     def save_instance(self):
         return question_set_hidden(
             question_id=self.object.pk,
             hidden=self.form.cleaned_data["hidden"],
             by=self.request.user,
+            reason=self.form.cleaned_data.get("reason", ""),
         )
 
 
@@ -50,6 +81,7 @@ class AnswerEditView(EditView):
             answer_id=self.object.pk,
             hidden=self.form.cleaned_data["hidden"],
             by=self.request.user,
+            reason=self.form.cleaned_data.get("reason", ""),
         )
 
 
@@ -62,6 +94,10 @@ class QuestionViewSet(ModerationViewSet):
     search_fields = ["title", "details"]
     form_fields = ["hidden"]
     edit_view_class = QuestionEditView
+
+    def get_form_class(self, for_update=False):
+        return hiding_form(Question)
+
     inspect_view_fields = [
         "title",
         "details",
@@ -82,6 +118,10 @@ class AnswerViewSet(ModerationViewSet):
     search_fields = ["body"]
     form_fields = ["hidden"]
     edit_view_class = AnswerEditView
+
+    def get_form_class(self, for_update=False):
+        return hiding_form(Answer)
+
     inspect_view_fields = [
         "question",
         "body",
