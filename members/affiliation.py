@@ -144,6 +144,9 @@ def collectivity_for_email(email: str | None) -> CollectivityPage | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+POSTCODE_RANK = 4
+
+
 def collectivity_search(query: str, *, limit: int = 20) -> list[CollectivityPage]:
     """Live collectivities matching what a person typed: their name (every word,
     accents and case ignored, "St" for "Saint"), one of their member communes'
@@ -170,10 +173,13 @@ def collectivity_search(query: str, *, limit: int = 20) -> list[CollectivityPage
         elif all(word in normalize_name(member_communes) for word in words):
             rank = 3
         elif postcode_department and department == postcode_department:
-            rank = 4
+            rank = POSTCODE_RANK
         else:
             continue
         ranked.append((rank, name, pk))
+    if any(rank == 0 for rank, _name, _pk in ranked):
+        # An INSEE code that is also a postcode: the exact match, not its département.
+        ranked = [row for row in ranked if row[0] != POSTCODE_RANK]
     ranked.sort()
     pks = [pk for _rank, _name, pk in ranked[:limit]]
     pages = CollectivityPage.objects.in_bulk(pks)
