@@ -19,6 +19,9 @@ Steps:
   register or cancel, an editor and the page they will publish again.
 - `mixed-write --plan FILE --seconds S --rate R`: the writer of the mixed run
   (registrations, cancellations, publications), each write timed.
+- `cold --renders N`: every page type rendered with the page cache off, CPU
+  per render (`time.process_time()`), queries and a cProfile summary
+  (`bench.cold`): the « cold, in process » figures.
 """
 
 import argparse
@@ -622,6 +625,14 @@ def step_mixed_write(args) -> dict:
     }
 
 
+def step_cold(args) -> dict:
+    from bench.cold import choose_pages, measure
+
+    return measure(
+        choose_pages(), renders=args.renders, profile_renders=args.profile_renders
+    )
+
+
 STEPS = {
     "generate": step_generate,
     "targets": step_targets,
@@ -631,6 +642,7 @@ STEPS = {
     "member-session": step_member_session,
     "mixed-prepare": step_mixed_prepare,
     "mixed-write": step_mixed_write,
+    "cold": step_cold,
 }
 
 
@@ -648,6 +660,8 @@ def main(argv=None) -> None:
     parser.add_argument("--plan")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=2.0)
+    parser.add_argument("--renders", type=int, default=20)
+    parser.add_argument("--profile-renders", type=int, default=5)
     args = parser.parse_args(argv)
     _setup()
     _emit(STEPS[args.step](args))

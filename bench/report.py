@@ -27,6 +27,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.cold import cold_target
+from bench.cold import render_report as render_cold_inprocess
 from bench.process import ROOT
 
 REFERENCE_CONCURRENCY = 8
@@ -266,6 +268,7 @@ def build(
     timings,
     mixed=None,
     meta_extra=None,
+    cold_inprocess=None,
 ) -> dict:
     meta_extra = meta_extra or {}
     pages = []
@@ -310,6 +313,8 @@ def build(
         "worker_peak_mib": _peak(memory.get("end", {})),
         "rush": rush,
         "mixed": summarize_mixed(mixed) if mixed else None,
+        # CPU per render of each page type, page cache off (`bench.cold`).
+        "cold_inprocess": cold_inprocess,
     }
     result["targets"] = evaluate(result)
     return result
@@ -559,6 +564,8 @@ def evaluate(result: dict) -> list[dict]:
             "0 errors",
         )
     )
+    if result.get("cold_inprocess"):
+        targets.append(_target(*cold_target(result["cold_inprocess"])))
     total = result["timings_seconds"]["total"]
     targets.append(
         _target(
@@ -793,6 +800,7 @@ def render(result: dict) -> str:
             lines.append(
                 f"    {path:<60} {measured['ms']:>8.1f} ms ({measured['queries']} q)"
             )
+    lines += render_cold_inprocess(result.get("cold_inprocess"))
     rush = result["rush"]
     lines += [
         "",

@@ -23,7 +23,12 @@
    (`PAGE_CACHE_SECONDS=0`, `SEARCH_CACHE_SECONDS=0`): every URL set, agenda.ics
    included, at concurrency 1 and 8, anonymous and as a member: the « cold »
    figures, each page rendered on every request.
-8. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`.
+8. Cold, in process: every page type (interview, article, practice, event,
+   profile, the listings, home, search, agenda.ics) rendered with the page
+   cache off in one Django process, CPU per render by `time.process_time()`
+   (robust to a busy machine), queries and where the time goes (cProfile):
+   `bench.cold`.
+9. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`.
 
 See docs/benchmark.md for how to read the report.
 """
@@ -289,6 +294,17 @@ def main(argv=None) -> None:
         str(targets_file),
     )
 
+    # Before any server runs: CPU per render is measured on a quiet process.
+    cold_inprocess, timings["cold_inprocess"] = timed(
+        "cold, in process: CPU per render of every page type",
+        phase,
+        env,
+        "cold",
+        "--renders",
+        str(5 if args.quick else 20),
+        "--profile-renders",
+        str(2 if args.quick else 5),
+    )
     server = Server(
         server_env, port=port, workers=args.workers, log=OUT / "gunicorn.log"
     )
@@ -355,6 +371,7 @@ def main(argv=None) -> None:
         },
         rush=rush_result,
         mixed=mixed,
+        cold_inprocess=cold_inprocess,
         timings=timings,
         meta_extra={**targets["meta"], "load_average_at_start": load_at_start},
     )
