@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
+from aid.sitemaps import PublicThreadSitemap
 from events import feeds as event_feeds
 from following.views import unsubscribe_view
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
@@ -22,7 +23,12 @@ handler500 = "retex.views.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": Sitemap, "entraide": PublicThreadSitemap}},
+        name="sitemap",
+    ),
     # The admin has no login form of its own: allauth's has the rate limits and MFA.
     path(
         "admin/login/",
