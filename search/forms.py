@@ -31,6 +31,8 @@ class SearchForm(forms.Form):
         choices=[("relevance", _("Pertinence")), ("date", _("Date"))],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    # The words as typed, never corrected (the link offered after a correction).
+    exact = forms.BooleanField(required=False)
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())

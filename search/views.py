@@ -54,6 +54,7 @@ def _run(request):
         filters=form.filters(),
         sort=values["sort"],
         page=values["page"],
+        exact=bool(values.get("exact")),
     )
     if values["q"] and values["page"] == 1 and not form.filters():
         log_query(values["q"], result.count)
@@ -65,9 +66,9 @@ def search_page(request):
     form, values, result = _run(request)
     facets = _labelled_facets(result.facets)
     base = QueryDict(mutable=True)
-    for name in ("q", "kind", "theme", "region", "collectivity_kind", "year", "sort"):
-        if values.get(name) not in (None, "") and name not in form.errors:
-            base[name] = values[name]
+    for name in QUERY_FIELDS:
+        if values.get(name) not in (None, "", False) and name not in form.errors:
+            base[name] = "1" if values[name] is True else values[name]
     facet_links = {}
     for name, options in facets.items():
         for option in options:
@@ -79,7 +80,12 @@ def search_page(request):
             else:
                 link[name] = option["value"]
             option["query"] = link.urlencode()
-        facet_links[name] = options
+        # An option nothing matches is left out, unless it is the active filter
+        # (the way to remove it).
+        facet_links[name] = [
+            option for option in options if option["count"] or option.get("selected")
+        ]
+    facet_links = {name: options for name, options in facet_links.items() if options}
     return render(
         request,
         "search/search.html",
@@ -90,8 +96,60 @@ def search_page(request):
             "facets": facet_links,
             "facet_titles": FACET_TITLES,
             "base_query": base.urlencode(),
+            **_correction_links(base, result),
+            **_empty_state(request, values, result),
         },
     )
+
+
+QUERY_FIELDS = (
+    "q",
+    "kind",
+    "theme",
+    "region",
+    "collectivity_kind",
+    "year",
+    "sort",
+    "exact",
+)
+
+
+def _correction_links(base: QueryDict, result) -> dict:
+    """The query strings of « Vouliez-vous dire … ? » (the correction, filters
+    kept) and of « rechercher exactement … » (the words as typed, never
+    corrected), when the search has a correction."""
+    if not result.correction:
+        return {}
+    corrected = base.copy()
+    corrected["q"] = result.correction
+    corrected.pop("exact", None)
+    exact = base.copy()
+    exact["exact"] = "1"
+    return {
+        "correction_query": corrected.urlencode(),
+        "exact_query": exact.urlencode(),
+    }
+
+
+def _empty_state(request, values: dict, result) -> dict:
+    """What the page offers when nothing is found: themes related to the words
+    (or every theme), and the mutual-aid space (asking, or how to join)."""
+    if not values["q"] or result.count:
+        return {}
+    from members.affiliation import is_network_member
+    from search.analysis import terms
+
+    wanted = set(terms(" ".join(filter(None, [values["q"], result.correction]))))
+    themes = list(Theme.objects.order_by("name"))
+    related = [theme for theme in themes if wanted & set(terms(theme.name))]
+    unfiltered = QueryDict(mutable=True)
+    unfiltered["q"] = values["q"]
+    return {
+        "unfiltered_query": unfiltered.urlencode(),
+        "related_themes": related,
+        "all_themes": themes if not related else [],
+        "may_ask": request.user.is_authenticated and is_network_member(request.user),
+    }
 
 
 @require_GET
