@@ -452,6 +452,11 @@ EXPECTED: dict[str, str] = {
         "login 405 405 405 405 405",
     'mon-espace/mes-donnees.json': "login 200 200 200 200 200",
     'mon-espace/supprimer-mon-compte/': "login 200 200 200 200 200",
+    # Follows and email preferences: one's own; unsubscribing needs a signed token.
+    'mon-espace/abonnements/': "login 200 200 200 200 200",
+    'mon-espace/abonnements/suivre/': "login 405 405 405 405 405",
+    'mon-espace/abonnements/<int:follow_id>/retirer/': "login 405 405 405 405 405",
+    'desabonnement/<str:token>/': "404 404 404 404 404 404",
     'ressources/flux.xml': "200 200 200 200 200 200",
     'membres/export.csv': "200 200 200 200 200 200",
     'membres/export.json': "200 200 200 200 200 200",
@@ -786,6 +791,7 @@ def _param(name: str, route: str, d) -> str:
         "slug": d["question"].slug,
         "answer_id": d["answer"].pk,
         "key": "cle",
+        "follow_id": NOWHERE,
     }
     if name == "pk":
         return str(_pk_for(route, d))
