@@ -335,7 +335,8 @@ def test_sign_in_sheet_without_sessions_uses_the_event_dates(
     html = client.get(url(training, "emargement/")).content.decode()
     assert html.count('<section class="sheet">') == 1
     start = timezone.localtime(training.start)
-    assert f"{start:%H}h{start:%M}" in visible_text(html)
+    minutes = f" {start:%M}" if start.minute else ""
+    assert f"{start.hour} h{minutes}" in visible_text(html)  # « 9 h 30 »
 
 
 # --- Attendance, cancellation, promotion ---------------------------------------------
