@@ -32,14 +32,14 @@ FUNCTION_HELP = _(
 def _person_fields(form) -> None:
     """Name, status and function: required, as representatives decide on them."""
     form.fields["first_name"] = forms.CharField(
-        label=_("Prénom"), max_length=150, widget=forms.TextInput(
-            attrs={"autocomplete": "given-name"}
-        )
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     form.fields["last_name"] = forms.CharField(
-        label=_("Nom"), max_length=150, widget=forms.TextInput(
-            attrs={"autocomplete": "family-name"}
-        )
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     form.fields["status"] = forms.ChoiceField(
         label=_("Vous êtes"),
@@ -281,3 +281,93 @@ class DirectoryFilterForm(ListingFilterForm):
         self.fields["theme"].label_from_instance = lambda theme: (
             f"{theme.name} ({theme_counts.get(theme.slug, 0)})"
         )
+
+
+class CollectivityProfileForm(forms.Form):
+    """What a representative may change on their collectivity's profile (see
+    `members.front_office`); uploads are checked when stored."""
+
+    presentation = forms.CharField(
+        label=_("Présentation"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Laissez une ligne vide entre deux paragraphes."),
+    )
+    website = forms.URLField(
+        label=_("Site internet"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Indiquez une adresse web valide.")},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"),
+        required=False,
+        queryset=Theme.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    roadmap_adopted = forms.BooleanField(
+        label=_("Feuille de route numérique adoptée"), required=False
+    )
+    roadmap_date = forms.DateField(
+        label=_("Date d'adoption"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Au format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."
+        ),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "invalid": _("Indiquez une date valide, par exemple 15/03/2025.")
+        },
+    )
+    roadmap_document = forms.FileField(
+        label=_("Document de la feuille de route (remplace l'actuel)"),
+        required=False,
+        help_text=_("PDF, document bureautique ou texte."),
+    )
+    remove_roadmap_document = forms.BooleanField(
+        label=_("Retirer le document actuel"), required=False
+    )
+    logo = forms.FileField(
+        label=_("Logo (remplace l'actuel)"),
+        required=False,
+        help_text=_("Image PNG, JPEG ou WebP."),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo actuel"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("roadmap_date") and not cleaned.get("roadmap_adopted"):
+            self.add_error(
+                "roadmap_adopted",
+                _("Cochez « feuille de route adoptée » si elle a une date d'adoption."),
+            )
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=200, required=False)
+    function = forms.CharField(label=_("Fonction"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Courriel"),
+        required=False,
+        error_messages={"invalid": _("Indiquez une adresse électronique valide.")},
+    )
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = any(
+            cleaned.get(name) for name in ("name", "function", "email", "phone")
+        )
+        if filled and not cleaned.get("name"):
+            self.add_error("name", _("Indiquez le nom de ce contact."))
+        if filled and not cleaned.get("function"):
+            self.add_error("function", _("Indiquez la fonction de ce contact."))
+        return cleaned
+
+
+ContactFormSet = forms.formset_factory(
+    ContactForm, extra=2, max_num=20, validate_max=True, can_delete=True
+)

@@ -13,6 +13,11 @@ urlpatterns = [
         views.affiliation_decide,
         name="affiliation_decide",
     ),
+    path(
+        "collectivite/<str:collectivity_id>/profil/",
+        views.collectivity_profile_edit,
+        name="collectivity_profile_edit",
+    ),
     path("mes-donnees.json", views.personal_data_download, name="personal_data"),
     path("supprimer-mon-compte/", views.account_delete_view, name="account_delete"),
 ]

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,8 +30,20 @@ from members.affiliation import (
 from members.forms import (
     AccountDeletionForm,
     AffiliationRequestForm,
+    CollectivityProfileForm,
+    ContactFormSet,
     ProfileForm,
     RefusalForm,
+)
+from members.front_office import (
+    ReviewError,
+    editable_collectivities,
+    profile_change_submit,
+    profile_draft,
+    review_status,
+    richtext_from_text,
+    store_upload,
+    text_from_richtext,
 )
 from members.models import Affiliation
 from members.personal_data import account_delete, personal_data_export
@@ -67,6 +80,10 @@ def my_space(request):
         "email_verified": verified_email(user) is not None,
         "pending_decisions": pending_requests_for(user).count(),
         "request_form": AffiliationRequestForm(),
+        "editable_profiles": [
+            {"page": page, "status": review_status(page)}
+            for page in editable_collectivities(user)
+        ],
     }
     from members.my_space import my_space_sections
 
@@ -254,3 +271,129 @@ def account_delete_view(request):
         )
         return redirect("/")
     return render(request, "members/account_delete.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collectivity_profile_edit(request, collectivity_id):
+    """A representative proposes a change to their collectivity's profile; it is
+    published once the association's editors approve it (« Relecture »)."""
+    collectivity = (
+        editable_collectivities(request.user)
+        .filter(pk=_parse_id(collectivity_id))
+        .first()
+    )
+    # Someone who may not edit it learns nothing, not even that it exists.
+    if collectivity is None:
+        raise Http404
+    draft = profile_draft(collectivity)
+    presentation_text = text_from_richtext(draft.presentation)
+    initial = {
+        "presentation": presentation_text,
+        "website": draft.website,
+        "themes": list(draft.themes.all()),
+        "roadmap_adopted": draft.roadmap_adopted,
+        "roadmap_date": draft.roadmap_date,
+    }
+    contacts_initial = [
+        {
+            "name": contact.name,
+            "function": contact.function,
+            "email": contact.email,
+            "phone": contact.phone,
+        }
+        for contact in draft.contacts.all()
+    ]
+    if request.method == "POST":
+        form = CollectivityProfileForm(request.POST, request.FILES, initial=initial)
+        contacts = ContactFormSet(
+            request.POST, prefix="contacts", initial=contacts_initial
+        )
+        if form.is_valid() and contacts.is_valid():
+            submitted = _submit_profile(request, collectivity, draft, form, contacts)
+            if submitted:
+                messages.success(
+                    request,
+                    _(
+                        "Vos modifications du profil de %(name)s sont envoyées en "
+                        "relecture : elles seront publiées une fois validées par "
+                        "l'équipe de l'association."
+                    )
+                    % {"name": collectivity.title},
+                )
+                return redirect("my_space")
+    else:
+        form = CollectivityProfileForm(initial=initial)
+        contacts = ContactFormSet(prefix="contacts", initial=contacts_initial)
+    return render(
+        request,
+        "members/collectivity_profile_form.html",
+        {
+            "collectivity": collectivity,
+            "draft": draft,
+            "form": form,
+            "contacts": contacts,
+            "status": review_status(collectivity),
+        },
+    )
+
+
+def _submit_profile(request, collectivity, draft, form, contacts) -> bool:
+    data = form.cleaned_data
+    text = data["presentation"].strip()
+    values = {
+        # An unchanged text keeps the editors' formatting (links, lists…).
+        "presentation": draft.presentation
+        if text == text_from_richtext(draft.presentation)
+        else richtext_from_text(text),
+        "website": data["website"],
+        "roadmap_adopted": data["roadmap_adopted"],
+        "roadmap_date": data["roadmap_date"],
+    }
+    for field, kind, remove, title in [
+        (
+            "roadmap_document",
+            "document",
+            "remove_roadmap_document",
+            _("Feuille de route numérique : %(name)s"),
+        ),
+        ("logo", "image", "remove_logo", _("Logo : %(name)s")),
+    ]:
+        if data[field]:
+            try:
+                values[field] = store_upload(
+                    kind,
+                    data[field],
+                    title=title % {"name": collectivity.title},
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(field, error)
+        elif data[remove]:
+            values[field] = None
+    if form.errors:
+        return False
+    kept = [
+        contact
+        for contact in contacts.cleaned_data
+        if contact and not contact.get("DELETE") and contact.get("name")
+    ]
+    try:
+        profile_change_submit(
+            collectivity_id=collectivity.pk,
+            user=request.user,
+            values=values,
+            themes=data["themes"],
+            contacts=kept,
+        )
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return False
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return False
+    except ReviewError as error:
+        messages.error(request, error.message)
+        return False
+    return True
