@@ -708,7 +708,7 @@ _Item = _Heading | _Rich | _Quote
 
 
 def _html_items(source: str) -> tuple[list[_Item], str]:
-    """The blocks of an HTML text, and its title when it has an <h1>."""
+    """The blocks of an HTML text, and its title (see `_title_heading`)."""
     soup = BeautifulSoup(source, "html.parser")
     for node in soup.find_all(
         string=lambda s: isinstance(
@@ -716,23 +716,168 @@ def _html_items(source: str) -> tuple[list[_Item], str]:
         )
     ):
         node.extract()
+    hints = _page_hints(soup)  # Read before <head> and the header go.
+    _drop_site_identity(soup, hints)
     _drop_furniture(soup)
 
     root = _content_root(soup)
-    title_tag = next(
-        (
-            tag
-            for scope in (root, soup)
-            for tag in scope.find_all("h1")
-            if _squash(tag.get_text(" ")) and not is_boilerplate(tag.get_text(" "))
-        ),
-        None,
-    )
+    title_tag = _title_heading(root, soup, hints)
     walker = _Walker(skip=title_tag)
     walker.walk(root)
     walker.flush()
-    title = _squash(title_tag.get_text(" ")) if title_tag else ""
+    title = _squash(title_tag.get_text(" ")) if title_tag else hints.title
     return walker.items, title
+
+
+# The page's title is its real heading, never the site's name, its logo or a
+# byline: these are told apart by what the page says of itself.
+_SITE_NAME_MARKS_RE = re.compile(
+    r"(?:^|[\s_-])(?:logo|logotype|brand|branding|site-?title|site-?name|sitename"
+    r"|site-branding|navbar-brand)(?:$|[\s_-])",
+    re.I,
+)
+_NOT_A_TITLE_RE = re.compile(
+    r"\W*(?:logo(?:type)?(?: \S+)?|image|photo|illustration|untitled|sans titre)\W*",
+    re.I,
+)
+# A bar, a dash, "::", "»" or "·" between a title and a site name.
+_TITLE_SEPARATOR_RE = re.compile(rf"\s+(?:[|·»{re.escape(_DASHES)}]|::)\s+")
+_BYLINE_RE = re.compile(
+    r"\W*(?:(?:publié|posté|rédigé|écrit|mis en ligne)(?: le| par)?|par|by|auteur"
+    r"|author)\b.*",
+    re.I,
+)
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@dataclass(frozen=True)
+class _PageHints:
+    title: str  # og:title, else <title>, without the site's name.
+    site_names: frozenset[str]  # Casefolded.
+
+
+def _page_hints(soup: BeautifulSoup) -> _PageHints:
+    """What the page says of itself: its title (og:title, <title>) and its
+    site's name (og:site_name, application-name, the logo or site title in
+    the header), so that neither a logo nor the site's name becomes a title."""
+    names = set()
+    for meta in soup.find_all("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key in {"og:site_name", "application-name", "twitter:site"}:
+            names.add(_squash(meta.get("content") or "").lstrip("@"))
+    for tag in soup.find_all(True):
+        marks = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+        if (
+            marks.strip()
+            and _SITE_NAME_MARKS_RE.search(marks)
+            and tag.find_parent(["article", "main"]) is None
+        ):
+            names.add(_squash(tag.get_text(" ")))
+            names.update(_squash(img.get("alt") or "") for img in tag.find_all("img"))
+    for link in soup.find_all("a", href=True):
+        if link["href"].strip() in {"/", "./", "index.html"}:
+            names.add(_squash(link.get_text(" ")))
+    site_names = frozenset(name.casefold() for name in names if name)
+
+    def without_site_name(text: str) -> str:
+        parts = [p for p in _TITLE_SEPARATOR_RE.split(_squash(text)) if p.strip()]
+        kept = [p for p in parts if p.casefold() not in site_names]
+        if len(kept) == len(parts) and len(parts) == 2:
+            # Nothing says which half is the site's: the longer is the title.
+            kept = [max(parts, key=len)]
+        return " \u2013 ".join(kept) if kept else ""
+
+    og_title = next(
+        (
+            meta.get("content") or ""
+            for meta in soup.find_all("meta")
+            if (meta.get("property") or meta.get("name") or "").lower()
+            in {"og:title", "twitter:title"}
+        ),
+        "",
+    )
+    title_tag = soup.find("title")
+    title = ""
+    for candidate in (og_title, title_tag.get_text(" ") if title_tag else ""):
+        cleaned = without_site_name(html.unescape(candidate))
+        if cleaned and _is_title_text(cleaned, site_names):
+            title = cleaned
+            break
+    return _PageHints(title=title, site_names=site_names)
+
+
+def _is_title_text(text: str, site_names: frozenset[str]) -> bool:
+    text = _squash(text)
+    return bool(
+        text
+        and text.casefold() not in site_names
+        and not _NOT_A_TITLE_RE.fullmatch(text)
+        and not _is_byline(text, site_names)
+        and not is_boilerplate(text)
+    )
+
+
+def _is_byline(text: str, site_names: frozenset[str]) -> bool:
+    """« Par Diagonales Conseil, le 30 novembre 2020 », « Publié le 3 mai
+    2021 »: who wrote it or when, naming the site or a year (« Par les
+    usagers. » is a sentence)."""
+    text = _squash(text)
+    if len(text) > 150 or not _BYLINE_RE.fullmatch(text):
+        return False
+    folded = text.casefold()
+    return bool(_YEAR_RE.search(text)) or any(name in folded for name in site_names)
+
+
+_IDENTITY_TAGS = ["p", "div", "span", "a", "small", "h1", "h2", "h3", "h4", "h5"]
+
+
+def _drop_site_identity(soup: BeautifulSoup, hints: "_PageHints") -> None:
+    """Remove the site's logo and name (outside the article) and the lines that
+    only name the site or the author: none of them is the article."""
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        marks = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+        outside = tag.find_parent(["article", "main"]) is None
+        if marks.strip() and _SITE_NAME_MARKS_RE.search(marks) and outside:
+            headings = tag.find_all(["h1", "h2"])
+            if all(
+                _squash(h.get_text(" ")).casefold() in hints.site_names
+                for h in headings
+            ):
+                tag.decompose()
+    for tag in soup.find_all(_IDENTITY_TAGS):
+        if tag.decomposed or tag.find_parent(["blockquote", "figure"]):
+            continue
+        if tag.name not in {"a", "span", "small"} and tag.find(_BLOCK_TAGS):
+            continue
+        text = _squash(tag.get_text(" "))
+        if text and (
+            text.casefold() in hints.site_names or _is_byline(text, hints.site_names)
+        ):
+            tag.decompose()
+
+
+def _title_heading(root: Tag, soup: BeautifulSoup, hints: _PageHints) -> Tag | None:
+    """The heading that is the article's title: the one saying what the page's
+    own title says (og:title, <title>), else the first <h1> of the article that
+    is not the site's name, its logo or a byline (`_drop_site_identity` took
+    those that name the site out already). None when there is no such heading."""
+    if hints.title:
+        wanted = hints.title.casefold()
+        for heading in root.find_all(["h1", "h2", "h3"]):
+            if _squash(heading.get_text(" ")).casefold() == wanted:
+                return heading
+    scopes = [*root.find_all(["article", "main"]), root, soup]
+    return next(
+        (
+            tag
+            for scope in scopes
+            for tag in scope.find_all("h1")
+            if _is_title_text(tag.get_text(" "), hints.site_names)
+        ),
+        None,
+    )
 
 
 def _drop_furniture(soup: BeautifulSoup) -> None:

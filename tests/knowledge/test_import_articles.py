@@ -693,3 +693,107 @@ def test_manage_py_exits_with_an_error_status_when_a_file_is_refused(tmp_path):
     )
     assert f"{tmp_path / 'absent.txt'} : fichier introuvable." in result.stderr
     assert "Page created" not in result.stderr
+
+
+# --- Titles: the article's heading, never the site's name, its logo or a byline -------
+
+
+@pytest.mark.parametrize(
+    ("sample", "title"),
+    [
+        # The site's name in an <h1> with its logo before the article's <h1>,
+        # and a byline naming the site just above it.
+        (
+            "entretien-metropole-services-numeriques.html",
+            "Entretien : une métropole qui mise sur les services numériques",
+        ),
+        # No <h1>: a logo and the site's name first, og:title says the title.
+        (
+            "sobriete-numerique-plan-action.html",
+            "Sobriété numérique : le plan d'action d'une ville moyenne",
+        ),
+        # No og:title, the site's name first in <title> and in the only <h1>.
+        ("elus-cybersecurite.html", "Les élus face à la cybersécurité"),
+        (
+            "mediation-numerique-lannion.html",
+            "Médiation numérique : la ville ouvre trois lieux d'accueil",
+        ),
+    ],
+)
+def test_the_title_is_the_articles_heading(sample, title):
+    document = parse(SAMPLES / sample)
+
+    assert document.title == title
+    everything = " ".join(
+        [document.lead, json.dumps(document.blocks, ensure_ascii=False)]
+    )
+    for leftover in ("Diagonales Conseil", "logo", "Ville de Lannion", "Par Diag"):
+        assert leftover not in everything, leftover
+
+
+def test_the_site_name_and_byline_never_open_the_article():
+    document = parse(SAMPLES / "entretien-metropole-services-numeriques.html")
+
+    assert document.lead.startswith("La métropole a ouvert en deux ans")
+    # Two paragraphs stay two: the interviewee's name starts the second.
+    assert document.blocks[0] == {
+        "type": "paragraph",
+        "value": "<p>Karine Dognin-Sauze, vice-présidente déléguée à l'innovation "
+        "et au numérique, répond à nos questions.</p>",
+    }
+    assert document.blocks[1]["value"]["text"] == "Par quoi avez-vous commencé ?"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        # <title> with the site's name after the title (og:site_name says it).
+        (
+            '<title>Le plan vélo | Ville exemple</title><meta property="og:site_name"'
+            ' content="Ville exemple">',
+            "<p>Le texte de l'article.</p>",
+            "Le plan vélo",
+        ),
+        # A site title element naming the site, then a heading matching og:title.
+        (
+            '<meta property="og:title" content="La fibre partout">',
+            '<div class="site-title">Ville exemple</div><h2>La fibre partout</h2>'
+            "<p>Le texte.</p>",
+            "La fibre partout",
+        ),
+        # An <h1> made of a logo's alternative text only.
+        (
+            "<title>Les tiers-lieux \u2013 Réseau exemple</title>",
+            '<h1><img alt="logo">logo</h1><p>Le texte.</p>',
+            "Les tiers-lieux",
+        ),
+        # A byline heading is not a title.
+        (
+            "",
+            "<h1>Publié le 3 mai 2021 par Réseau exemple</h1><h1>Le vrai titre</h1>"
+            "<p>Le texte.</p>",
+            "Le vrai titre",
+        ),
+    ],
+    ids=["site-after-title", "site-title-then-heading", "logo-h1", "byline-h1"],
+)
+def test_hostile_pages_are_titled_by_their_article(head, body, title):
+    source = f"<html><head>{head}</head><body>{body}</body></html>"
+    document = parse_document(source, fmt="html")
+    assert document.title == title
+    assert document.lead.startswith("Le texte")
+
+
+def test_imported_samples_are_titled_by_their_heading(index):
+    paths = [
+        SAMPLES / "entretien-metropole-services-numeriques.html",
+        SAMPLES / "sobriete-numerique-plan-action.html",
+        SAMPLES / "elus-cybersecurite.html",
+    ]
+    out, _err = run(*map(str, paths))
+    assert len(printed_pages(out)) == 3
+    assert set(ArticlePage.objects.values_list("title", flat=True)) == {
+        "Entretien : une métropole qui mise sur les services numériques",
+        "Sobriété numérique : le plan d'action d'une ville moyenne",
+        "Les élus face à la cybersécurité",
+    }
