@@ -83,7 +83,11 @@ _QUESTION_WORDS_TEXT = """
 """
 QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
 # Light verbal phrases left out the same way (as folded word sequences).
-QUESTION_PHRASES = (("mettre", "en", "place"), ("mise", "en", "place"))
+QUESTION_PHRASES = (
+    ("mettre", "en", "place"),
+    ("mise", "en", "place"),
+    ("en", "cas"),
+)
 
 _SURFACE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 

@@ -125,11 +125,19 @@ def _without_question_words(folded: list[str]) -> list[str]:
 
 def _unquoted_terms(text: str, *, drop_questions: bool):
     """Terms of unquoted text, and its compounds {position: (size, glued)}."""
+    chunks = [words(chunk) for chunk in text.split()]
+    if drop_questions:
+        # Across chunks ("mettre en place" is three), then regrouped.
+        kept = _without_question_words([w for chunk in chunks for w in chunk])
+        flagged = [(n, w) for n, chunk in enumerate(chunks) for w in chunk]
+        regrouped, position = [[] for _chunk in chunks], 0
+        for number, word in flagged:
+            if position < len(kept) and kept[position] == word:
+                regrouped[number].append(word)
+                position += 1
+        chunks = regrouped
     sequence, compounds = [], {}
-    for chunk in text.split():
-        folded = words(chunk)
-        if drop_questions:
-            folded = _without_question_words(folded)
+    for folded in chunks:
         chunk_terms = [stem(w) for w in folded if w not in STOP_WORDS]
         if len(chunk_terms) > 1 and len(folded) == len(chunk_terms):
             glued = stem("".join(folded))

@@ -20,9 +20,12 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from search import cache as search_cache
 from search import vocabulary
@@ -286,6 +289,7 @@ def result_of(
     """What the page and the API show of an entry; `highlight` is the backend's
     highlighted fragment of its lead or body, if any."""
     text = entry.lead + "\n" + entry.body
+    singles, phrases = marked_terms(query)
     return {
         "title": entry.title,
         "url": entry.url,
@@ -293,7 +297,7 @@ def result_of(
         "kind_label": KIND_LABELS.get(entry.kind, entry.kind),
         "snippet": (
             (highlight and highlighted(highlight, text))
-            or snippet(text, query.all_terms)
+            or snippet(text, singles, phrases=phrases)
         ),
         "date": entry.date.isoformat() if entry.date else None,
         "themes": [name for name in entry.theme_names.split("\n") if name],
@@ -310,21 +314,37 @@ def _stems(token: str) -> frozenset[str]:
     return frozenset(stem(word) for word in words(token))
 
 
-def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
+def snippet(
+    text: str, wanted, *, size: int = SNIPPET_WORDS, phrases: tuple = ()
+) -> str:
     """A short extract around the best matching words, the matches in <mark>,
-    everything else HTML-escaped."""
+    everything else HTML-escaped. `wanted`: terms marked wherever they are;
+    `phrases`: sequences of terms marked only where they stand together (a
+    synonym of several words, a hyphenated word: « conseil d'administration »
+    is no match for « e-administration »)."""
     tokens = list(_TOKEN.finditer(text))
     if not tokens:
         return ""
+    wanted = set(wanted)
     # A long text repeats its words: each distinct word is analysed once.
     scanned = [token.group() for token in tokens[:5000]]
     matching = {word for word in set(scanned) if not wanted.isdisjoint(_stems(word))}
+    marked = {index for index, word in enumerate(scanned) if word in matching}
+    if phrases:
+        # The text's terms in order, each with the token it comes from.
+        sequence = [
+            (index, term)
+            for index, word in enumerate(scanned)
+            for term in sorted(_stems(word))
+        ]
+        terms_only = [term for _index, term in sequence]
+        for phrase in phrases:
+            size_ = len(phrase)
+            for start_ in range(len(sequence) - size_ + 1):
+                if tuple(terms_only[start_ : start_ + size_]) == phrase:
+                    marked.update(i for i, _t in sequence[start_ : start_ + size_])
 
-    def matches(token) -> bool:
-        word = token.group()
-        return word in matching or not wanted.isdisjoint(_stems(word))
-
-    hits = [index for index, word in enumerate(scanned) if word in matching][:200]
+    hits = sorted(marked)[:200]
     start = 0
     if hits:
         # The window holding the most matches, starting a few words before one
@@ -338,10 +358,13 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
     chosen = tokens[start : start + size]
     pieces = []
     position = chosen[0].start()
-    for token in chosen:
+    for index, token in enumerate(chosen, start=start):
         pieces.append(escape(text[position : token.start()]))
         word = escape(token.group())
-        pieces.append(f"<mark>{word}</mark>" if matches(token) else word)
+        is_match = index in marked or (
+            index >= 5000 and not wanted.isdisjoint(_stems(token.group()))
+        )
+        pieces.append(f"<mark>{word}</mark>" if is_match else word)
         position = token.end()
     html = "".join(pieces).replace("\n", " ")
     if start > 0:
@@ -349,6 +372,19 @@ def snippet(text: str, wanted: set[str], *, size: int = SNIPPET_WORDS) -> str:
     if start + size < len(tokens):
         html += " …"
     return mark_safe(html)  # noqa: S308  (every piece above is escaped)
+
+
+def marked_terms(query: ParsedQuery) -> tuple[set[str], tuple]:
+    """What a snippet marks: single-term alternatives anywhere, and the
+    alternatives of several terms only as phrases."""
+    singles, phrases = set(), []
+    for clause in query.clauses:
+        for alternative in clause:
+            if len(alternative) == 1:
+                singles.add(alternative[0])
+            else:
+                phrases.append(alternative)
+    return singles, tuple(dict.fromkeys(phrases))
 
 
 _MARK_TAGS = re.compile(r"(</?mark>)")
@@ -391,9 +427,14 @@ def highlighted(fragment: str, text: str) -> str | None:
 
 
 def suggest(*, text: str, user, limit: int = 8) -> list[dict]:
+    """Pages whose title starts with the words typed, after a few searches to
+    complete the last word with: words of the index (titles, themes, frequent
+    content words) and synonyms, a typo forgiven ("dema" → démarches). Only what
+    the person may read: the vocabulary of their visibilities."""
     # Control characters (NUL above all: PostgreSQL refuses it) never reach a query.
     text = clean_text(text)
     visibilities = visibilities_for(user)
+    searches = search_completions(text[:100], visibilities)
     engine, entries = backend(), None
     if not isinstance(engine, DatabaseBackend):
         try:
@@ -409,7 +450,12 @@ def suggest(*, text: str, user, limit: int = 8) -> list[dict]:
         entries = database_backend().suggest(
             text[:100], visibilities=visibilities, limit=limit
         )
-    return [
+    if not entries and searches and fold(searches[0]) != fold(text):
+        # Nothing starts with a misspelt word: the pages of its completion.
+        entries = database_backend().suggest(
+            searches[0], visibilities=visibilities, limit=limit
+        )
+    pages = [
         {
             "title": e.title,
             "url": e.url,
@@ -418,6 +464,45 @@ def suggest(*, text: str, user, limit: int = 8) -> list[dict]:
         }
         for e in entries
     ]
+    titles = {fold(page["title"]) for page in pages}
+    words_ = [
+        {
+            "title": words_text,
+            "url": reverse("search") + "?" + urlencode({"q": words_text}),
+            "kind": "recherche",
+            "kind_label": _("Rechercher"),
+        }
+        for words_text in searches
+        if fold(words_text) not in titles
+    ]
+    return (words_[:3] + pages)[:limit]
+
+
+SUGGESTED_SEARCHES = 3
+
+
+def search_completions(text: str, visibilities) -> list[str]:
+    """Searches completing what is typed: synonyms of the field starting with
+    it, then the index's most frequent words starting with its last word (or
+    one letter away from it)."""
+    folded = fold(text).strip()
+    if len(folded) < 2:
+        return []
+    found = []
+    for synonym in synonym_terms():
+        if fold(synonym).startswith(folded) and fold(synonym) != folded:
+            found.append(synonym)
+    found += vocabulary.completions(text, visibilities, limit=SUGGESTED_SEARCHES)
+    unique = {}
+    for item in found:
+        unique.setdefault(fold(item), item)
+    return list(unique.values())[:SUGGESTED_SEARCHES]
+
+
+def synonym_terms() -> list[str]:
+    from search.models import Synonym
+
+    return [term for synonym in Synonym.objects.all() for term in synonym.term_list()]
 
 
 def log_query(text: str, count: int) -> None:

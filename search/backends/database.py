@@ -208,10 +208,17 @@ class DatabaseBackend:
             # Matched through the GIN indexes of the full vector and of the
             # adjacent-term pairs (never read themselves), ranked on the small
             # title-and-lead vector; the whole phrase through the pairs too.
-            ranked = tsquery(query.clauses)
-            if query.minimum is not None:
-                ranked = ranked.replace(" & ", " | ")
-            params = [ranked]
+            # Each clause scores once, by its best alternative (the words typed
+            # or one synonym), so a page is not ranked up for holding several
+            # synonyms; summed over the clauses it matches.
+            ranks, params = [], []
+            for clause in query.clauses:
+                each = ["ts_rank(rank_vector, to_tsquery('simple', %s))"] * len(clause)
+                params += [tsquery([[alternative]]) for alternative in clause]
+                ranks.append(
+                    f"GREATEST({', '.join(each)})" if len(each) > 1 else each[0]
+                )
+            score = " + ".join(ranks)
             phrase = "FALSE"
             if query.phrase:
                 whole, whole_params = _postgres_phrase(query.phrase)
@@ -233,7 +240,7 @@ class DatabaseBackend:
                 )
                 hits_params = match_params
             sql = (
-                "SELECT id, ts_rank(rank_vector, to_tsquery('simple', %s)) AS score, "
+                f"SELECT id, {score} AS score, "
                 f"{phrase} AS phrase, {hits} AS hits, date, kind, region, "
                 "collectivity_kind, year, theme_slugs, visibility "
                 f"FROM search_searchentry WHERE {match}"
