@@ -10,7 +10,12 @@ change re-indexes what it touches:
   those documents (`reindex_page`);
 - a document saved (title, file, collection), its text re-extracted, deleted,
   or a page starting or ceasing to use it: the document and every page using
-  it (`reindex_documents`).
+  it (`reindex_documents`);
+- a collectivity published, unpublished or moved: its practices too, whose
+  entries carry its place (`reindex_page`);
+- the referential loaded again with changes (`load_territories`): every
+  collectivity, practice and event, whose places come from it
+  (`reindex_places`).
 
 The background tasks (`search/tasks.py`) call these; so may anything else.
 """
@@ -82,11 +87,49 @@ def reindex_page(page_id: int) -> bool:
         return False
     _refresh_references(page)
     pages = [page.specific, *page.get_descendants().specific()]
+    pages += _place_dependents(pages)
     documents, removed = _page_entries(pages)
     uses = documents_used_by_pages(Page.objects.descendant_of(page, inclusive=True))
     more, more_removed = _document_entries(uses, skip={item.pk for item in pages})
     write(documents + more, removed + more_removed)
     return page_key(page_id) not in removed
+
+
+def _place_dependents(pages) -> list:
+    """The practices of the collectivities among `pages` (not already in it):
+    their entries carry the collectivity's place."""
+    from knowledge.models import PracticePage
+    from members.models import CollectivityPage
+
+    collectivities = [page.pk for page in pages if isinstance(page, CollectivityPage)]
+    if not collectivities:
+        return []
+    seen = {page.pk for page in pages}
+    return list(
+        PracticePage.objects.filter(collectivity__in=collectivities)
+        .exclude(pk__in=seen)
+        .order_by("path")
+    )
+
+
+def reindex_places() -> int:
+    """Index again every page whose entry carries a place from the referential
+    (collectivities, practices, events), a batch at a time, after the
+    referential changed. Answers the number of entries written."""
+    from events.models import EventPage
+    from knowledge.models import PracticePage
+    from members.models import CollectivityPage
+    from search.documents import BATCH_SIZE
+
+    written = 0
+    for model in (CollectivityPage, PracticePage, EventPage):
+        ids = list(model.objects.live().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = model.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
+            documents, removed = _page_entries(batch.order_by("pk"))
+            write(documents, removed)
+            written += len(documents)
+    return written
 
 
 def _document_entries(

@@ -6,7 +6,12 @@ from django.conf import settings
 from django_tasks import task
 
 from search.documents import all_documents
-from search.indexing import reindex_documents, reindex_page, reindex_question
+from search.indexing import (
+    reindex_documents,
+    reindex_page,
+    reindex_places,
+    reindex_question,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +42,14 @@ def update_question_in_index(*, question_id: int) -> bool:
     """Index a mutual-aid question with its visible answers, or remove it
     (hidden, deleted): `search.indexing.reindex_question`."""
     return reindex_question(question_id)
+
+
+@task()
+def update_places_in_index() -> int:
+    """Index again the collectivities, practices and events, whose entries
+    carry places from the referential, after `load_territories` changed it
+    (`search.indexing.reindex_places`)."""
+    return reindex_places()
 
 
 @task()

@@ -2,6 +2,8 @@
 database a fixed number of times, whatever the number of pages, and say the
 same as the documents built one page at a time (publication)."""
 
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -297,3 +299,63 @@ def test_a_practices_sections_stay_apart(section, committed):
     body = document_for_page(practice).body
     assert "ruralPaule" not in body and "lieuxcent" not in body
     assert first("Paule Durand") == practice.title
+
+
+# --- Re-indexing when a place changes ---------------------------------------------------
+
+
+def test_a_collectivitys_new_place_reaches_its_practices(
+    referential, section, committed
+):
+    town = CollectivityPageFactory(
+        parent=section("membres"), title="Ville de Lannion", insee_code="22113"
+    )
+    committed(publish, town)
+    practice = PracticePageFactory(
+        parent=section("ressources"), title="Un fablab", collectivity=town
+    )
+    committed(publish, practice)
+    assert "Un fablab" not in found("62000")
+
+    # The profile pointed at the wrong commune: an editor corrects it.
+    town.insee_code, town.department, town.region = "62041", "62", "32"
+    committed(publish, town)
+
+    assert set(found("62000")) == {"Ville de Lannion", "Un fablab"}
+    assert "Un fablab" not in found("22300")
+
+
+def test_loading_a_changed_referential_reindexes_places(section, committed, tmp_path):
+    import copy
+
+    from django.core.management import call_command
+
+    from territories.extract import write_extract
+    from tests.territories.conftest import SMALL_EXTRACT
+
+    town = CollectivityPageFactory(
+        parent=section("membres"), title="Ville de Lannion", insee_code="22113"
+    )
+    committed(publish, town)
+    event = EventPageFactory(
+        parent=section("evenements"),
+        title="Atelier de Perros",
+        city="Perros-Guirec",
+        postcode="22700",
+    )
+    committed(publish, event)
+    assert found("22310") == []
+
+    extract = copy.deepcopy(SMALL_EXTRACT)
+    extract["columns"]["postcodes"] = ["code", "postcodes"]
+    extract["postcodes"] = [["22113", "22300 22310"], ["22168", "22700"]]
+    # A department renamed (it happens: « Côtes-du-Nord » became « Côtes-d'Armor »).
+    extract["departments"][0][1] = "Côtes-du-Nord"
+    path = tmp_path / "extract.json.gz"
+    write_extract(extract, path)
+    committed(
+        call_command, "load_territories", "--file", str(path), stdout=io.StringIO()
+    )
+
+    assert found("22310") == ["Ville de Lannion"]
+    assert set(found("Côtes-du-Nord")) == {"Ville de Lannion", "Atelier de Perros"}

@@ -46,6 +46,12 @@ class Command(BaseCommand):
         # Written in bulk, without signals: pages showing territories (a
         # commune's intercommunalité) must not be served from an older copy.
         page_cache.invalidate()
+        if any(c.created or c.updated or c.retired for c in report.values()):
+            # Search entries carry places (department names, postcodes…).
+            from retex.tasks import enqueue_after_commit
+            from search.tasks import update_places_in_index
+
+            enqueue_after_commit(update_places_in_index)
         source = extract.source
         self.stdout.write(
             f"Source: {source.get('package', '?')} {source.get('version', '?')}"
