@@ -160,6 +160,10 @@ def search_api(request):
         {
             "query": result.query.text,
             "count": result.count,
+            # The corrected words the results are for (`corrected`), or offered.
+            "correction": result.correction,
+            "corrected": result.corrected,
+            "relaxed": result.relaxed,
             "page": result.page,
             "pages": result.pages,
             "results": [

@@ -211,3 +211,21 @@ def test_facet_options_nothing_matches_are_left_out(client, monkeypatch):
     assert "kind=article" in html
     assert "kind=evenement" not in html
     assert "Région" not in visible_text(html)
+
+
+def test_the_api_says_which_words_the_results_are_for(client, monkeypatch):
+    monkeypatch.setattr(
+        "search.views.search",
+        answer(
+            count=1,
+            results=[result("Cybersécurité des communes")],
+            correction="cybersécurité",
+            corrected=True,
+        ),
+    )
+    data = client.get("/api/search/", {"q": "cybersécurté"}).json()
+    assert (data["correction"], data["corrected"], data["relaxed"]) == (
+        "cybersécurité",
+        True,
+        False,
+    )
