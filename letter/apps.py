@@ -6,3 +6,9 @@ class LetterConfig(AppConfig):
     name = "letter"
     verbose_name = _("Lettre du réseau")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from letter import personal_data  # noqa: F401 (its export provider)
+        from letter.subscriptions import register
+
+        register()

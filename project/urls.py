@@ -10,6 +10,7 @@ from wagtail.views import serve as wagtail_serve
 from aid.sitemaps import PublicThreadSitemap
 from events import feeds as event_feeds
 from following.views import unsubscribe_view
+from letter.subscriptions import confirm_view as letter_confirm_view
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
@@ -60,6 +61,7 @@ urlpatterns = [
     ),
     path("mon-espace/abonnements/", include("following.urls")),
     path("desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
+    path("lettre/confirmer/<str:token>/", letter_confirm_view, name="letter_confirm"),
     path("mon-espace/", include("members.urls")),
     path("entraide/", include("aid.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
