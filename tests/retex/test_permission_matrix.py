@@ -457,6 +457,10 @@ EXPECTED: dict[str, str] = {
     'mon-espace/abonnements/suivre/': "login 405 405 405 405 405",
     'mon-espace/abonnements/<int:follow_id>/retirer/': "login 405 405 405 405 405",
     'desabonnement/<str:token>/': "404 404 404 404 404 404",
+    # The letter: confirming a public subscription needs a signed token; the
+    # sending page names a letter the editor may publish (here: not a letter).
+    'lettre/confirmer/<str:token>/': "404 404 404 404 404 404",
+    'admin/lettre/<int:page_id>/envoi/': "login login login 404 404 404",
     'ressources/flux.xml': "200 200 200 200 200 200",
     'membres/export.csv': "200 200 200 200 200 200",
     'membres/export.json': "200 200 200 200 200 200",
