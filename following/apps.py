@@ -8,7 +8,7 @@ class FollowingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from following import personal_data, signals  # noqa: F401
+        from following import my_space, personal_data, signals  # noqa: F401
         from following.unsubscribe import register_user_unsubscriber
         from retex.page_cache import declare_invisible
 
