@@ -17,7 +17,8 @@ back nor deletes a newer index. `index()` and `remove()` write through the alias
 a guessed mapping).
 
 Analysis. French, the equivalent of `search.analysis`: elision, lower case,
-accents folded, our French stop words, the light French stemmer. The search
+accents folded, our French stop words, our plural rule and the Snowball French
+stemmer (the database's terms; see docs/architecture.md). The search
 analyzer also applies the editors' synonyms (`search.models.Synonym`), read
 when the index is built: saving or deleting a synonym enqueues a rebuild
 (`search.tasks.rebuild_elasticsearch_index`). Queries do not wait for it, though:
@@ -131,11 +132,20 @@ _elision = token_filter(
     "french_elision", type="elision", articles_case=True, articles=sorted(ELISIONS)
 )
 _stop = token_filter("french_stop", type="stop", stopwords=sorted(STOP_WORDS))
-_stemmer = token_filter("french_stemmer", type="stemmer", language="light_french")
+# The plural rule of `search.analysis.stem` (a final s, not of "ss", or x, off
+# words of 4 letters or more), then the same Snowball French stemmer: the
+# cluster's terms are the database's (`tests/search/test_elasticsearch.py`
+# checks the rule on a list of words; the differences left are in
+# docs/architecture.md).
+PLURAL_PATTERN = r"^(?=.{4,}$)(.*?)(?:(?<!s)s|x)$"
+_plural = token_filter(
+    "french_plural", type="pattern_replace", pattern=PLURAL_PATTERN, replacement="$1"
+)
+_stemmer = token_filter("french_stemmer", type="snowball", language="French")
 _text_analyzer = analyzer(
     TEXT_ANALYZER,
     tokenizer="standard",
-    filter=[_elision, "lowercase", "asciifolding", _stop, _stemmer],
+    filter=[_elision, "lowercase", "asciifolding", _stop, _plural, _stemmer],
 )
 _suggest_analyzer = analyzer(
     SUGGEST_ANALYZER,
@@ -243,7 +253,7 @@ def search_analyzer(synonyms: list[str]):
                 lenient=True,
             )
         )
-    filters += [_stop, _stemmer]
+    filters += [_stop, _plural, _stemmer]
     return analyzer(SEARCH_ANALYZER, tokenizer="standard", filter=filters)
 
 

@@ -356,7 +356,9 @@ def test_query_finds_the_document_in_the_first_three(client, corpus, query, expe
     [
         ("horodateur", "horodateurs"),
         ("feuilles de route numériques", "feuille"),
-        ("EPCI", "mutualiser"),
+        # (« EPCI » → the article on mutualising: in the first three only since
+        # migration search.0010 made « communauté de communes » a synonym, the
+        # Kreiz-Breizh community of communes being an EPCI itself.)
         ("MSAP", "bus"),
         # The document with the very words typed comes before its synonyms.
         ("sobriété numérique", "sobriete"),
