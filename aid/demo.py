@@ -4,14 +4,19 @@ Posted through the rules (`questions.question_create`, `answers.answer_create`)
 by the demo people, so the authors' collectivities are theirs. Each record's
 token is derived from its slug: a rerun finds what the first run posted and
 changes nothing. Dates are days before today, set once when a row is created.
+`consent` is the author's « j'accepte que ma question / réponse soit reprise »;
+`resource: pratique` (or `article`) turns the resolved question into a
+published resource, as an editor would (`drafts.create_draft`), once.
 """
 
 import datetime
 import uuid
 
+from django.db import transaction
 from django.utils import timezone
 
 from aid.answers import answer_create, answer_mark_solution
+from aid.drafts import KINDS, create_draft
 from aid.models import Answer, Question
 from aid.questions import question_close, question_create
 from members.models import User
@@ -28,12 +33,15 @@ QUESTIONS_SCHEMA = {
             "days_ago": int,
             "themes?": [str],
             "closed?": bool,
+            "consent?": bool,
+            "resource?": str,
             "answers?": [
                 {
                     "author": str,
                     "body": str,
                     "days_ago": int,
                     "solution?": bool,
+                    "consent?": bool,
                 }
             ],
         }
@@ -69,6 +77,7 @@ def seed_questions(stats) -> None:
             details=record["details"],
             themes=themes,
             token=uuid.uuid5(NAMESPACE, record["slug"]),
+            consent=record.get("consent", False),
         )
         stats.count(Question, "created" if created else "unchanged")
         if created:
@@ -79,11 +88,26 @@ def seed_questions(stats) -> None:
                 author=_person(item["author"]),
                 body=item["body"],
                 token=uuid.uuid5(NAMESPACE, f"{record['slug']}/{rank}"),
+                consent=item.get("consent", False),
             )
             stats.count(Answer, "created" if created else "unchanged")
             if created:
                 _backdate(Answer, answer.pk, item["days_ago"])
             if item.get("solution") and not answer.is_solution:
                 answer_mark_solution(answer_id=answer.pk, user=question.author)
+        if record.get("resource"):
+            _resource(question.pk, record["resource"])
         if record.get("closed") and question.status != "close":
             question_close(question_id=question.pk, user=question.author)
+
+
+def _resource(question_id: int, kind: str) -> None:
+    """The resolved question turned into a resource, published (once)."""
+    if kind not in KINDS:
+        raise DemoDataError(f"questions.yaml: unknown resource kind {kind!r}")
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question_id)
+        if question.knowledge_page_id is not None:
+            return
+        page = create_draft(question, kind=kind)
+        page.get_latest_revision().publish()

@@ -150,8 +150,6 @@ def can_draft(question: Question, user) -> bool:
 
 def draft_from_question(*, question_id: int, kind: str, by) -> tuple[Page, bool]:
     """The draft page made from this question; (page, False) if one exists."""
-    from knowledge.models import ArticlePage, KnowledgeIndexPage, PracticePage
-
     if kind not in KINDS:
         raise AidError(_("Choisissez un retour d'expérience ou un article."))
     with transaction.atomic():
@@ -166,45 +164,54 @@ def draft_from_question(*, question_id: int, kind: str, by) -> tuple[Page, bool]
             raise AidError(
                 _("Seule l'équipe éditoriale peut tirer une ressource d'une question.")
             )
-        index = KnowledgeIndexPage.objects.first()
-        answers = quoted_answers(question)
-        model = PracticePage if kind == "pratique" else ArticlePage
-        lead = (
-            plain_text(question.details)[:600]
-            if question.consent
-            else _("Une question posée au réseau, et les réponses des collectivités.")
-        )
-        page = model(
-            title=question.title,
-            slug=_unique_slug(index, question.title, question.pk),
-            lead=lead,
-            body=_body(question, answers),
-            live=False,
-            owner=by,
-        )
-        if model is PracticePage:
-            # Who did it: the solution's collectivity (a fact, not a quote).
-            chosen = (
-                Answer.objects.filter(question=question, is_solution=True)
-                .select_related("collectivity")
-                .first()
-            )
-            page.collectivity = (
-                chosen.collectivity if chosen else None
-            ) or question.collectivity
-        page.themes = list(question.themes.all())
-        page.related_collectivities = list(
-            {
-                c.pk: c
-                for c in [question.collectivity, *(a.collectivity for a in answers)]
-                if c is not None
-            }.values()
-        )
-        index.add_child(instance=page)
-        page.save_revision(user=by, log_action=True, clean=False)
-        question.knowledge_page = page
-        question.save(update_fields=["knowledge_page", "updated_at"])
+        page = create_draft(question, kind=kind, by=by)
     return page, True
+
+
+def create_draft(question: Question, *, kind: str, by=None):
+    """Make the draft page of `question` (in the caller's transaction, its row
+    locked); no permission check: `draft_from_question` and the demo call it."""
+    from knowledge.models import ArticlePage, KnowledgeIndexPage, PracticePage
+
+    index = KnowledgeIndexPage.objects.first()
+    answers = quoted_answers(question)
+    model = PracticePage if kind == "pratique" else ArticlePage
+    lead = (
+        plain_text(question.details)[:600]
+        if question.consent
+        else _("Une question posée au réseau, et les réponses des collectivités.")
+    )
+    page = model(
+        title=question.title,
+        slug=_unique_slug(index, question.title, question.pk),
+        lead=lead,
+        body=_body(question, answers),
+        live=False,
+        owner=by,
+    )
+    if model is PracticePage:
+        # Who did it: the solution's collectivity (a fact, not a quote).
+        chosen = (
+            Answer.objects.filter(question=question, is_solution=True)
+            .select_related("collectivity")
+            .first()
+        )
+        page.collectivity = (
+            chosen.collectivity if chosen else None
+        ) or question.collectivity
+    page.themes = list(question.themes.all())
+    page.related_collectivities = list(
+        {
+            c.pk: c
+            for c in [question.collectivity, *(a.collectivity for a in answers)]
+            if c is not None
+        }.values()
+    )
+    index.add_child(instance=page)
+    page.save_revision(user=by, log_action=True, clean=False)
+    question.knowledge_page = page
+    question.save(update_fields=["knowledge_page", "updated_at"])
+    return page
 
 
 def knowledge_link(question: Question, user) -> dict | None:

@@ -45,10 +45,11 @@ PAGE_TYPES = [
     ("directory-filtered", "/membres/ filtered"),
     ("agenda", "/evenements/"),
     ("aid", "/entraide/ (member)"),
+    ("aid-question", "A question to the network (member)"),
     ("search", "/recherche/?q=…"),
     ("ics", "agenda.ics"),
 ]
-MEMBER_PAGES = {"event-member", "aid"}
+MEMBER_PAGES = {"event-member", "aid", "aid-question"}
 
 # Where code lives, for the breakdown of own time: first match wins.
 AREAS = [
@@ -131,6 +132,8 @@ def choose_pages() -> list[dict]:
         "directory-filtered": "/membres/?region=84&kind=commune",
         "agenda": "/evenements/",
         "aid": "/entraide/",
+        # The most answered visible question: the heaviest thread.
+        "aid-question": _busiest_question(),
         "search": "/recherche/?q=inclusion+num%C3%A9rique",
         "ics": "/evenements/agenda.ics",
     }
@@ -142,6 +145,20 @@ def choose_pages() -> list[dict]:
         path = page if isinstance(page, str) else page.url
         chosen.append({"name": name, "label": label, "path": path})
     return chosen
+
+
+def _busiest_question() -> str | None:
+    from django.db.models import Count, Q
+
+    from aid.models import Question
+
+    question = (
+        Question.objects.filter(hidden=False)
+        .annotate(n=Count("answers", filter=Q(answers__hidden=False)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return question.get_absolute_url() if question else None
 
 
 def _member():

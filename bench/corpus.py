@@ -98,6 +98,9 @@ class Sizes:
     knowledge: int
     events: int
     registrations: int
+    # Mutual-aid threads (`aid`): questions by members, answers by others.
+    questions: int = 0
+    answers: int = 0
 
     @classmethod
     def for_scale(cls, scale: float) -> "Sizes":
@@ -118,6 +121,8 @@ DEFAULT = {
     "knowledge": 20_000,
     "events": 2_000,
     "registrations": 100_000,
+    "questions": 5_000,
+    "answers": 20_000,
 }
 
 
@@ -840,6 +845,91 @@ class Generator:
         page._bench_themes = themes
         return page, sessions
 
+    def questions(self, count: int, answers: int) -> None:
+        """Mutual-aid questions by members, `answers` answers spread over them
+        (a third of the questions without any, as on a live network); a
+        question in three answered is resolved (one solution); one in fifty
+        is hidden by the moderators. Rows only: `search_reindex` indexes them."""
+        from aid.models import Answer, Question, QuestionStatus
+
+        if count <= 0:
+            return
+        members = list(
+            Affiliation.objects.filter(
+                status=AffiliationStatus.APPROVED,
+                user__email__endswith=EMAIL_DOMAIN,
+            ).values_list("user_id", "collectivity_id")
+        )
+        if len(members) < 2:
+            return
+        with self._phase("questions", count + answers) as phase:
+            created = []
+            for start in range(0, count, BATCH):
+                batch = []
+                for _ in range(min(BATCH, count - start)):
+                    theme = self.rng.choice(self.themes)
+                    author, collectivity = self.rng.choice(members)
+                    batch.append(
+                        Question(
+                            title=self.text.question(theme.slug)[:200],
+                            details="\n\n".join(
+                                self.text.paragraphs([theme.slug], 80)[:2]
+                            ),
+                            author_id=author,
+                            collectivity_id=collectivity,
+                            hidden=self.rng.random() < 0.02,
+                            token=uuid.UUID(int=self.rng.getrandbits(128)),
+                        )
+                    )
+                Question.objects.bulk_create(batch)
+                self.report.rows["aid.Question"] += len(batch)
+                created.extend(batch)
+                through = Question.themes.through
+                self._m2m(
+                    through,
+                    [
+                        through(question_id=q.pk, theme_id=t.pk)
+                        for q in batch
+                        for t in self._pick_themes(1, 2)
+                    ],
+                )
+                phase.update(len(batch))
+            answered = [q for q in created if self.rng.random() < 2 / 3] or created
+            rows = []
+            for number in range(answers):
+                question = answered[number % len(answered)]
+                author, collectivity = self.rng.choice(members)
+                rows.append(
+                    Answer(
+                        question_id=question.pk,
+                        author_id=author,
+                        collectivity_id=collectivity,
+                        body="\n\n".join(self.text.paragraphs([], 60)[:2]),
+                        hidden=self.rng.random() < 0.01,
+                        token=uuid.UUID(int=self.rng.getrandbits(128)),
+                    )
+                )
+                if len(rows) == BATCH:
+                    self._m2m(Answer, rows)
+                    phase.update(len(rows))
+                    rows = []
+            if rows:
+                self._m2m(Answer, rows)
+                phase.update(len(rows))
+            resolved = [q.pk for q in answered if self.rng.random() < 1 / 3]
+            # One solution each (the first answer given), in one statement.
+            first = {}
+            for question_id, answer_id in (
+                Answer.objects.filter(question_id__in=resolved, hidden=False)
+                .order_by("question_id", "-pk")
+                .values_list("question_id", "pk")
+            ):
+                first[question_id] = answer_id
+            Answer.objects.filter(pk__in=list(first.values())).update(is_solution=True)
+            Question.objects.filter(pk__in=list(first)).update(
+                status=QuestionStatus.RESOLVED
+            )
+
     def registrations(self, count: int, events: list[EventPage]) -> None:
         if count <= 0 or not events:
             return
@@ -955,4 +1045,5 @@ def generate(
     generator.knowledge(sizes.knowledge)
     events = generator.events(sizes.events)
     generator.registrations(sizes.registrations, events)
+    generator.questions(sizes.questions, sizes.answers)
     return generator.report
