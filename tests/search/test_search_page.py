@@ -121,6 +121,11 @@ def test_a_correction_used_is_said_with_a_link_to_the_words_as_typed(
     assert "Résultats pour cybersécurité." in text
     assert "<em>cybersécurité</em>" in html
     assert "Rechercher exactement « cybersécurté »" in text
+    # Read out together when the page loads: what the results are for, and
+    # how many there are.
+    status = re.search(r'<div role="status"[^>]*>(.*?)</div>', html, re.S)[1]
+    assert "Résultats pour cybersécurité." in visible_text(status)
+    assert "1 résultat" in visible_text(status)
     link = re.search(r'<a href="\?([^"]*)">Rechercher exactement', html)[1]
     params = QueryDict(link.replace("&amp;", "&"))
     assert params["q"] == "cybersécurté"
