@@ -446,7 +446,9 @@ EXPECTED: dict[str, str] = {
     'mon-espace/': "login 200 200 200 200 200",
     'mon-espace/profil/': "login 200 200 200 200 200",
     'mon-espace/rattachement/': "login 200 200 200 200 200",
-    'mon-espace/rattachement/quitter/': "login 405 405 405 405 405",
+    'mon-espace/rattachement/quitter/': "login 302 200 200 302 302",
+    'mon-espace/collectivite/<str:collectivity_id>/profil/':
+        "login 404 404 200 404 404",
     'mon-espace/rattachements/': "login 200 200 200 200 200",
     'mon-espace/rattachements/<str:affiliation_id>/<str:decision>/':
         "login 405 405 405 405 405",
@@ -789,6 +791,7 @@ def _param(name: str, route: str, d) -> str:
         "filter_spec": "original",
         "token": d["token"].token if "agenda" in route else "jeton",
         "affiliation_id": d["pending"].pk,
+        "collectivity_id": a.pk,
         "decision": "approve",
         "uidb64": "MQ",
         "question_id": d["question"].pk,
