@@ -247,10 +247,23 @@ class Migration(migrations.Migration):
                 verbose_name="texte alternatif de l'image",
             ),
         ),
-        # Existing image blocks take the figure's shape (pages and revisions).
+        # Existing image blocks take the figure's shape. Through each concrete
+        # model: revisions are looked up by the page's own content type.
         MigrateStreamData(
             app_name="knowledge",
-            model_name="knowledgepage",
+            model_name="articlepage",
+            field_name="body",
+            operations_and_block_paths=[(ImageToFigureOperation(), "image")],
+        ),
+        MigrateStreamData(
+            app_name="knowledge",
+            model_name="interviewpage",
+            field_name="body",
+            operations_and_block_paths=[(ImageToFigureOperation(), "image")],
+        ),
+        MigrateStreamData(
+            app_name="knowledge",
+            model_name="practicepage",
             field_name="body",
             operations_and_block_paths=[(ImageToFigureOperation(), "image")],
         ),
