@@ -29,6 +29,9 @@
    (robust to a busy machine), queries and where the time goes (cProfile):
    `bench.cold`.
 9. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`.
+10. The digest run (`bench.digest`): 5,000 people following 20 things each,
+   last week's digests sent in process, time and peak memory
+   (`var/bench/digest.json`).
 
 See docs/benchmark.md for how to read the report.
 """
@@ -49,7 +52,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import report as reporting
 from bench.load import run_wrk, wrk_path
-from bench.process import ROOT, manage, phase
+from bench.process import ROOT, manage, phase, run_command
 from bench.rush import rush
 from bench.server import Server, worker_count
 
@@ -196,6 +199,20 @@ def bench_environment(database_url: str, port: int, redis_url: str | None) -> di
 
 
 # --- Steps -------------------------------------------------------------------------
+
+
+def run_digest(env: dict, *, people: int) -> dict:
+    """`bench.digest` in its own process; its progress bar goes to stderr."""
+    from bench.digest import render
+
+    output = run_command(
+        [sys.executable, "-m", "bench.digest", "--people", str(people)],
+        env=env,
+        capture=True,
+    )
+    result = json.loads(output.strip().splitlines()[-1])
+    say(render(result).strip())
+    return result
 
 
 def timed(label: str, function, *args, **kwargs):
@@ -353,6 +370,15 @@ def main(argv=None) -> None:
         )
     finally:
         cold_server.stop()
+
+    # The digest run (issue 17): its own people and activity, removed afterwards.
+    digest, timings["digest"] = timed(
+        "digest run: weekly digests of people following 20 things each",
+        run_digest,
+        env,
+        people=500 if args.quick else 5000,
+    )
+    (OUT / "digest.json").write_text(json.dumps(digest, indent=2))
 
     timings["total"] = round(time.monotonic() - started, 1)
     result = reporting.build(

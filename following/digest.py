@@ -403,36 +403,30 @@ def digest_message(digest: Digest, sections: dict, activity: Activity):
 
 
 def _deliver(digest: Digest, activity: Activity, follows: list[Follow]) -> None:
-    """Build and send one digest; marks its row. Raises if sending failed."""
+    """Build and send one digest; sets its row's fields (saved by the caller,
+    with the batch's). Raises if sending failed."""
     user = digest.user
     if not wants(user, "digest"):
         digest.status = DigestStatus.SKIPPED
-        digest.save(update_fields=["status"])
         return
     sections = items_for(user, follows, activity)
     message, count = digest_message(digest, sections, activity)
     if count == 0 or message is None:
         digest.status = DigestStatus.EMPTY if count == 0 else DigestStatus.SKIPPED
-        digest.save(update_fields=["status"])
         return
     send_once(message)
     digest.status = DigestStatus.SENT
     digest.item_count = count
     digest.sent_at = timezone.now()
-    digest.save(update_fields=["status", "item_count", "sent_at"])
 
 
-def _pending(digest_ids):
-    user_model = get_user_model()
+def _pending(digest_ids) -> list[Digest]:
     return list(
         Digest.objects.filter(pk__in=digest_ids, status=DigestStatus.PENDING)
-        .select_related("user")
-        .prefetch_related(
-            "user__groups",
-            "user__follows",
-        )
+        .select_related("user", "user__email_preference")
+        .prefetch_related("user__groups", "user__follows")
         .order_by("pk")
-    ), user_model
+    )
 
 
 def _retry_later(remaining: list[int], attempt: int) -> bool:
@@ -455,15 +449,19 @@ def _retry_later(remaining: list[int], attempt: int) -> bool:
 
 def deliver_batch(digest_ids: list[int], *, attempt: int = 1, activities=None) -> int:
     """Send the pending digests among `digest_ids`; returns how many were sent."""
-    digests, _user_model = _pending(digest_ids)
+    digests = _pending(digest_ids)
     activities = {} if activities is None else activities
     failed: list[int] = []
+    done: list[Digest] = []
     last_error = None
     sent = 0
     for digest in digests:
         user = digest.user
         # The groups were prefetched: the visibility rule reads them from here.
         user._retex_groups = {g.pk: g.name for g in user.groups.all()}
+        preference = getattr(user, "email_preference", None)
+        if preference is not None:
+            user._retex_email_preference = preference
         window = (digest.since, digest.until)
         if window not in activities:
             activities[window] = collect_activity(*window)
@@ -472,9 +470,14 @@ def deliver_batch(digest_ids: list[int], *, attempt: int = 1, activities=None) -
         except Exception as error:  # Recorded below; the others are still sent.
             last_error = error
             failed.append(digest.pk)
-            Digest.objects.filter(pk=digest.pk).update(attempts=attempt)
             continue
+        done.append(digest)
         sent += digest.status == DigestStatus.SENT
+    # One write for the batch (a worker killed before it sends the batch's
+    # emails again only through `send_once`, which recognises them).
+    with transaction.atomic():
+        Digest.objects.bulk_update(done, ["status", "item_count", "sent_at"])
+        Digest.objects.filter(pk__in=failed).update(attempts=attempt)
     if failed:
         retried = _retry_later(failed, attempt)
         logger.error(
