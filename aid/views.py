@@ -139,7 +139,7 @@ def question_create(request):
         title = request.POST.get("title", "")
     else:
         title = request.GET.get("titre", "")[:300]
-        form = QuestionForm(initial={"title": title} if title else None)
+        form = QuestionForm(initial={"title": title} if title else {})
     return _private(
         render(
             request,

@@ -74,6 +74,10 @@ def test_typing_a_title_shows_what_already_answers_it(
         question_set_hidden, question_id=hidden.pk, hidden=True, by=people["editor"]
     )
     client.force_login(people["asker"])
+    empty = client.get("/entraide/poser/")
+    assert empty.status_code == 200
+    assert "Vérifier les réponses existantes" in visible_text(empty.content)
+    assert "Ces contenus répondent" not in visible_text(empty.content)
 
     page = visible_text(
         client.get("/entraide/poser/", {"titre": "tiers-lieu numérique"}).content
