@@ -217,6 +217,8 @@ def surfaces(d) -> list[str]:
         "/recherche/?q=zorglub*",
         "/entraide/",
         "/entraide/poser/",
+        "/entraide/poser/?titre=Question",
+        "/entraide/poser/suggestions/?titre=Question",
         # Its real URL carries its title's words (the slug): anyone who has it
         # already knows them. Any other slug redirects only those who may read it.
         f"/entraide/{d['question'].pk}-x/",

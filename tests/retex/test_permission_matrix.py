@@ -477,6 +477,13 @@ EXPECTED: dict[str, str] = {
     # read and moderate but neither ask nor answer; only an answer's author edits it.
     'entraide/': "login 403 200 200 200 200",
     'entraide/poser/': "login 403 200 200 403 403",
+    'entraide/poser/suggestions/': "login 403 200 200 403 403",
+    'entraide/<int:question_id>-<str:slug>/reprise/': "login 403 405 405 405 405",
+    'entraide/<int:question_id>-<str:slug>/solliciter/': "login 403 405 405 405 405",
+    'entraide/<int:question_id>-<str:slug>/publication/':
+        "login 403 405 405 405 405",
+    'entraide/<int:question_id>-<str:slug>/ressource/': "login 403 405 405 405 405",
+    'entraide/reponses/<int:answer_id>/reprise/': "login 403 405 405 405 405",
     'entraide/<int:question_id>-<str:slug>/': "login 403 200 200 200 200",
     'entraide/<int:question_id>-<str:slug>/repondre/': "login 403 405 405 405 405",
     'entraide/<int:question_id>-<str:slug>/clore/': "login 403 405 405 405 405",
