@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AidConfig(AppConfig):
     name = "aid"
     verbose_name = _("Entraide")
+    # What this app shows on shared pages (`retex.declarations`).
+    collectivity_sections = {"aid": "aid.collectivity_story.collectivity_questions"}
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

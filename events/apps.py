@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # What this app shows on shared pages (`retex.declarations`).
     home_sections = {"upcoming_events": "events.selectors.events_upcoming"}
+    collectivity_sections = {"events": "events.collectivity_story.collectivity_events"}
 
     def ready(self):
         # "Mes inscriptions" in Mon espace.

@@ -346,9 +346,50 @@ class CollectivityPage(Page):
             .filter(collectivity=self)
             .order_by("-publication_date")
         )
+        context["cited_in"] = self.cited_in(user=request.user)
+        context["sections"] = self.story_sections(user=request.user)
         context["comparables"] = comparable_collectivities(self, user=request.user)
         context["intercommunality"] = intercommunality_of(self)
         return context
+
+    def cited_in(self, *, user) -> list[dict]:
+        """Articles, interviews and other knowledge pages (not its own practices,
+        listed apart) that name this collectivity, grouped by kind, as `user`
+        may see them: [{"label", "pages"}]. A query per kind, whatever their
+        number."""
+        practice_model = self.practice_model()
+        pages = (
+            pages_visible_to(
+                Page.objects.filter(pk__in=self.knowledge_pages.values("pk")).not_type(
+                    practice_model
+                ),
+                user=user,
+            )
+            .order_by("-first_published_at", "pk")
+            .specific()
+        )
+        groups: dict[str, list] = {}
+        for page in pages:
+            groups.setdefault(page.specific_class._meta.verbose_name_plural, []).append(
+                page
+            )
+        return [
+            {"label": str(label).capitalize(), "pages": found}
+            for label, found in groups.items()
+        ]
+
+    def story_sections(self, *, user) -> list[dict]:
+        """What other apps tell about this collectivity (events it took part in,
+        its questions in the mutual-aid space…), declared as
+        `collectivity_sections` (`retex.declarations`): each returns None or
+        {"template", "context"} and shows only what `user` may see."""
+        from retex.declarations import declared
+
+        sections = (
+            provider(self, user=user)
+            for provider in declared("collectivity_sections").values()
+        )
+        return [section for section in sections if section]
 
     @property
     def department_label(self) -> str:
