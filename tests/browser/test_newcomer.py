@@ -51,6 +51,7 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
         "marc.petit@bellerive.fr",
         first_name="Marc",
         last_name="Petit",
+        status="elu",  # The training is for élus.
     )
     page = open_for_mode(new_page, mode)
     ui = Ui(page, mode, "nouveau-membre")
@@ -134,7 +135,11 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
     # The newcomer cancels from "Mon espace"; the colleague gets the seat.
     ui.activate(menu.get_by_role("link", name="Mon espace"))
     ui.step("mes-inscriptions")
-    ui.activate(main.get_by_role("button", name=f"Me désinscrire : {training.title}"))
+    ui.activate(main.get_by_role("link", name=f"Me désinscrire : {training.title}"))
+    # Asked first, on a page of its own that says what will happen.
+    expect(main).to_contain_text("Votre place ira aussitôt à la première personne")
+    ui.step("confirmer-la-desinscription")
+    ui.activate(main.get_by_role("button", name="Oui, annuler mon inscription"))
     expect(main.get_by_role("status")).to_contain_text("Votre inscription est annulée")
     ui.step("desinscrit")
     waiting.refresh_from_db()
