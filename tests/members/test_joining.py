@@ -405,3 +405,12 @@ def test_home_page_counts_the_collectivities_the_directory_lists(
 
     assert "2 collectivités" in directory
     assert "2 collectivités membres" in home
+
+
+def test_sign_in_and_sign_up_pages_speak_as_the_association(client):
+    login = visible_text(client.get("/accounts/login/").content.decode())
+    assert "Connectez-vous avec l'adresse électronique de votre compte Retex" in login
+    assert "ouvert aux élus et aux agents des collectivités" in login
+    signup = visible_text(client.get("/accounts/signup/").content.decode())
+    assert "vous y êtes rattaché·e dès la vérification" in signup
+    assert "Déjà un compte ?" in signup
