@@ -1,3 +1,5 @@
+import datetime
+
 from django.db.models import Count, Q
 
 from knowledge.models import KnowledgePage
@@ -28,7 +30,10 @@ def knowledge_listing(*, user, filters: dict | None = None):
     if year := filters.get("year"):
         pages = pages.filter(publication_date__year=year)
     if any(name in filters for name in ("theme", "collectivity_kind", "region")):
-        pages = pages.distinct()
+        # Joins through links may repeat a page: each page once through its id
+        # (a subquery read once), not DISTINCT on whole rows, which copies every
+        # matching page, body included, into a temporary table before sorting.
+        pages = KnowledgePage.objects.filter(pk__in=pages.values("pk"))
     return (
         pages.select_related("hero_image")
         .prefetch_related("themes", renditions_prefetch("hero_image", "card"))
@@ -37,11 +42,23 @@ def knowledge_listing(*, user, filters: dict | None = None):
 
 
 def knowledge_years(*, user) -> list[int]:
-    """Publication years that have at least one visible page, newest first."""
-    pages = pages_visible_to(KnowledgePage.objects.all(), user=user)
-    return sorted(
-        {d.year for d in pages.dates("publication_date", "year")}, reverse=True
+    """Publication years that have at least one visible page, newest first.
+
+    The newest visible page, then the newest published before its year, and so
+    on: one look-up down the publication date's index per year shown, rather
+    than reading the date of every page (20,000 at the benchmark's scale)."""
+    pages = pages_visible_to(KnowledgePage.objects.all(), user=user).order_by(
+        "-publication_date"
     )
+    years = []
+    while True:
+        found = pages
+        if years:
+            found = pages.filter(publication_date__lt=datetime.date(years[-1], 1, 1))
+        newest = found.values_list("publication_date", flat=True).first()
+        if newest is None:
+            return years
+        years.append(newest.year)
 
 
 def knowledge_latest(*, user, limit: int = 3):
@@ -66,7 +83,10 @@ def knowledge_related(page: KnowledgePage, *, user, limit: int = 3):
         depends_on=("selection:knowledge.knowledgepage",),
     )
     found = pages_visible_to(KnowledgePage.objects.filter(pk__in=chosen), user=user)
-    by_pk = {p.pk: p for p in found.select_related("hero_image")}
+    found = found.select_related("hero_image").prefetch_related(
+        "themes", renditions_prefetch("hero_image", "card")
+    )
+    by_pk = {p.pk: p for p in found}
     return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 
