@@ -137,6 +137,9 @@ class LetterPage(Page):
         verbose_name = _("lettre du réseau")
         verbose_name_plural = _("lettres du réseau")
 
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.send_started_at else []
+
     def serve(self, request, *args, **kwargs):
         # A letter is public once its sending has started (its recipients follow
         # its link); before that, only the admin's preview shows it.

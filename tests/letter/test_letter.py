@@ -203,3 +203,9 @@ def test_someone_without_publish_rights_cannot_send(client, letter):
 
 def test_the_letters_index_exists_once():
     assert Page.objects.filter(url_path__endswith="/lettre/").count() == 1
+
+
+def test_an_unsent_letter_is_not_in_the_sitemap(client, letter):
+    assert letter.url not in client.get("/sitemap.xml").content.decode()
+    LetterPage.objects.filter(pk=letter.pk).update(send_started_at="2026-12-01T09:00Z")
+    assert letter.url in client.get("/sitemap.xml").content.decode()
