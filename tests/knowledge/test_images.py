@@ -15,12 +15,14 @@ from django.apps import apps as global_apps
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import JSONField, Value
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.blocks import StreamBlockValidationError
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
+from knowledge.demo import load_articles
 from knowledge.models import Interviewee, KnowledgePage
 from retex.blocks import BodyBlock
 from retex.demo_images import demo_coat_of_arms, demo_illustration, demo_portrait
@@ -161,12 +163,9 @@ def test_bodies_stored_with_the_former_image_block_still_render(client, section)
         }
     ]
     # The page and its latest revision as the former block stored them.
-    KnowledgePage.objects.filter(pk=article.pk).update(body=None)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE knowledge_knowledgepage SET body = %s WHERE page_ptr_id = %s",
-            [json.dumps(former), article.pk],
-        )
+    KnowledgePage.objects.filter(pk=article.pk).update(
+        body=Value(former, output_field=JSONField())
+    )
     revision = Revision.objects.get(pk=article.latest_revision_id)
     revision.content["body"] = json.dumps(former)
     revision.save()
@@ -333,7 +332,11 @@ def test_seed_demo_twice_adds_no_image(client):
 
     assert count > 0
     assert Image.objects.count() == count
-    assert not KnowledgePage.objects.filter(hero_image__isnull=True).exists()
+    slugs = [data["slug"] for data in load_articles()]
+    illustrated = KnowledgePage.objects.filter(
+        slug__in=slugs, hero_image__isnull=False, hero_image_decorative=True
+    )
+    assert illustrated.count() == len(slugs)
 
 
 def test_prepare_renditions_makes_every_rendition_a_page_asks_for_once(client, section):
