@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from following.tokens import masked, register_unsubscriber
 from letter.models import Subscriber
 from retex.links import absolute_url
+from retex.ratelimit import consume, too_many_requests_page
 from retex.tasks import enqueue_after_commit, send_email
 
 CONFIRM_SALT = "retex.letter.confirm"
@@ -85,6 +86,9 @@ def subscribe(email: str) -> bool:
 def subscribe_view(request, index_page):
     if not public_subscriptions_open():
         return index_page.serve(_as_get(request))
+    wait = consume(request, "letter_subscribe")
+    if wait:
+        return too_many_requests_page(request, wait)
     form = SubscriptionForm(request.POST)
     if not form.is_valid():
         context = index_page.get_context(request)

@@ -376,6 +376,8 @@ RETEX_RATE_LIMITS = {
     "search_suggest": "300/m",
     # POSTs of the mutual-aid space that write (questions, answers, reports).
     "aid_post": "20/h",
+    # The letter's public subscription form (each POST may send an email).
+    "letter_subscribe": "10/h",
 }
 # RATE_LIMITS="search_api=600/m,event_registration=10/10m" overrides some of them
 # (the benchmark, a load generator on one address, lifts them this way).

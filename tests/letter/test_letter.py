@@ -99,6 +99,18 @@ def test_public_subscription_needs_the_confirmation(client, committed):
     assert client.post(local(link)[:-4] + "xyz/").status_code == 404
 
 
+def test_the_form_is_rate_limited(client, settings):
+    settings.RETEX_RATE_LIMITS = {
+        **settings.RETEX_RATE_LIMITS,
+        "letter_subscribe": "2/h",
+    }
+    for n in range(2):
+        assert client.post("/lettre/", {"email": f"l{n}@exemple.fr"}).status_code == 200
+    answer = client.post("/lettre/", {"email": "l3@exemple.fr"})
+    assert answer.status_code == 429
+    assert Subscriber.objects.count() == 2
+
+
 def test_a_bad_address_is_refused_in_french(client):
     answer = client.post("/lettre/", {"email": "pas-une-adresse"})
     assert answer.status_code == 400
