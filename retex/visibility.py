@@ -9,6 +9,8 @@ no listing can forget a case, and the cost is constant: one query for the
 restrictions, whatever the number of pages.
 """
 
+import functools
+
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import Prefetch
 from wagtail.models import Page, PageQuerySet, PageViewRestriction
@@ -121,17 +123,26 @@ def pages_visible_to(queryset: PageQuerySet, *, user=None) -> PageQuerySet:
 
 def _restricted_pages(restrictions) -> PageQuerySet:
     """The pages under `restrictions` (theirs and their descendants'), as a
-    subquery. On SQLite a path prefix is a range of the unique path index
+    subquery."""
+    from django.db import connection
+
+    paths = tuple(sorted({restriction.page.path for restriction in restrictions}))
+    return _pages_under(paths, connection.vendor)
+
+
+@functools.lru_cache(maxsize=64)
+def _pages_under(paths: tuple[str, ...], vendor: str) -> PageQuerySet:
+    """Built once per set of paths in each process (never evaluated here, only
+    used as a subquery): building the filter of 20 restrictions costs more than
+    running it. On SQLite a path prefix is a range of the unique path index
     (treebeard paths are made of 0-9 and A-Z only, all below "~", and SQLite
     compares them byte by byte); elsewhere `startswith`, whose `LIKE` a
     collation-aware range could not replace."""
-    from django.db import connection
     from django.db.models import Q
 
     condition = Q()
-    for restriction in restrictions:
-        path = restriction.page.path
-        if connection.vendor == "sqlite":
+    for path in paths:
+        if vendor == "sqlite":
             condition |= Q(path__gte=path, path__lt=path + "~")
         else:
             condition |= Q(path__startswith=path)

@@ -8,7 +8,9 @@ register = template.Library()
 @register.inclusion_tag("includes/breadcrumbs.html")
 def breadcrumbs(page):
     """The trail from the home page to `page`, for Wagtail pages."""
-    ancestors = page.get_ancestors().filter(depth__gt=1).specific(defer=True)
+    # Plain pages: the trail needs the title, depth and URL path, which every
+    # page has; no query per page type for the specific classes.
+    ancestors = page.get_ancestors().filter(depth__gt=1)
     return {"ancestors": list(ancestors), "current": page}
 
 
