@@ -237,14 +237,20 @@ def _event(page, visibility: str) -> SearchDocument:
     from knowledge.models import block_texts
 
     slugs, names = _themes(page)
-    place = _places(page).event_place(page).text()
+    located = _places(page).event_place(page)
+    place = located.text()
     where = "en ligne" if page.online else f"{page.venue} {page.address}"
+    # Where it happens opens the lead: a reader sees it in the result, and the
+    # town weighs as a lead's word (an event in Lyon before one citing Lyon).
+    town = gettext("En ligne") if page.online else ", ".join(located.towns)
+    if town and located.department_name:
+        town = f"{town} ({located.department_name})"
     return SearchDocument(
         key=f"page:{page.pk}",
         page_id=page.pk,
         kind="evenement",
         title=page.title,
-        lead=page.lead,
+        lead=f"{town} \u00b7 {page.lead}" if town else page.lead,
         body="\n".join(
             [
                 *block_texts(page.body),
@@ -380,9 +386,7 @@ def document_for_question(question) -> SearchDocument | None:
     slugs, names = _themes(question)
     public = question.visibility == "public"
     answers = [
-        a
-        for a in question.answers.all()
-        if not a.hidden and (a.consent or not public)
+        a for a in question.answers.all() if not a.hidden and (a.consent or not public)
     ]
     collectivity = question.collectivity
     return SearchDocument(

@@ -202,8 +202,7 @@ def test_an_event_is_found_by_its_town_kind_and_department(
         title="Cybersécurité des élus",
         kind="webinaire",
         online=True,
-        city="",
-        venue="",
+        city="Rennes",  # Left over from before it went online.
     )
     committed(publish, lyon)
     committed(publish, online)
@@ -213,6 +212,8 @@ def test_an_event_is_found_by_its_town_kind_and_department(
     assert first("69") == "Atelier données ouvertes"
     assert first("webinaire") == "Cybersécurité des élus"
     assert "Rennes" not in document_for_page(online).body  # No town when online.
+    assert document_for_page(lyon).lead.startswith("Lyon (Rhône) · ")
+    assert document_for_page(online).lead.startswith("En ligne · ")
 
 
 def test_a_practice_carries_its_collectivitys_place(referential, section, committed):
