@@ -61,6 +61,16 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
     ui.go(training.url)
     ui.step("formation-anonyme")
     ui.activate(main.get_by_role("link", name="Créer un compte"))
+    ui.fill(page.get_by_label("Prénom"), "Alex")
+    ui.fill(page.get_by_label("Nom :", exact=True), "Morel")
+    # A radio group: the keyboard reaches its first choice, arrows move on.
+    if ui.keyboard_only:
+        ui.tab_to(page.get_by_label("Élu ou élue"))
+        page.keyboard.press("ArrowDown")
+    else:
+        ui.tick(page.get_by_label("Agent ou agente"))
+    expect(page.get_by_label("Agent ou agente")).to_be_checked()
+    ui.fill(page.get_by_label("Mandat ou fonction"), "Chargé de mission numérique")
     ui.fill(page.get_by_label("E-mail"), NEWCOMER)
     ui.fill(page.get_by_label("Mot de passe :", exact=True), PASSWORD)
     ui.fill(page.get_by_label("Mot de passe (confirmation)"), PASSWORD)
@@ -81,13 +91,20 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
     ui.step("mon-espace")
 
     # Asks to join Bellerive; the address is not the town's, so it waits.
-    ui.activate(main.get_by_role("link", name="Demander mon rattachement"))
-    ui.choose(page.get_by_label("Votre collectivité"), "Ville de Bellerive")
+    # Finds it by typing its name (a search field and a list of results).
+    ui.activate(main.get_by_role("link", name="Trouver ma collectivité"))
+    ui.fill(page.get_by_label("Nom, code INSEE ou code postal"), "bellerive")
+    ui.activate(main.get_by_role("button", name="Rechercher"))
+    ui.activate(main.get_by_role("link", name="Ville de Bellerive"))
     ui.fill(
         page.get_by_label("Message aux représentants"), "Chargé de mission numérique."
     )
     ui.step("demande-de-rattachement")
-    ui.activate(main.get_by_role("button", name="Envoyer ma demande"))
+    ui.activate(
+        main.get_by_role(
+            "button", name="Demander mon rattachement à Ville de Bellerive"
+        )
+    )
     expect(main.get_by_role("status")).to_contain_text(
         "Votre demande est envoyée aux représentants de Ville de Bellerive"
     )
@@ -104,7 +121,7 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
         )
     )
     other.step("representante-demandes")
-    other.activate(ui_main.get_by_role("button", name=f"Accepter {NEWCOMER}"))
+    other.activate(ui_main.get_by_role("button", name="Accepter Alex Morel"))
     expect(ui_main.get_by_role("status")).to_contain_text(
         "est rattaché·e à Ville de Bellerive"
     )
