@@ -147,3 +147,33 @@ def test_signing_in_is_required(client):
     )
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
     assert client.get("/mon-espace/abonnements/").status_code == 302
+
+
+def test_the_page_cache_never_shows_one_person_what_another_follows(
+    client, section, settings, monkeypatch
+):
+    """Signed-in copies of a profile are shared by those who may see the same:
+    the follow button (a form with a CSRF token) keeps the page out of them."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    from retex import page_cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    monkeypatch.setattr(page_cache.storage, "_state", page_cache.ProcessState())
+    caches["pages"].clear()
+    page = publish(CollectivityPageFactory(parent=section("membres"), title="Lannion"))
+    follower, other = member("a@lannion.fr"), member("b@lannion.fr")
+    client.force_login(follower)
+    client.post(
+        "/mon-espace/abonnements/suivre/",
+        {"kind": "collectivity", "object_id": page.pk, "action": "suivre"},
+    )
+    client.get(page.url)  # Served messages: rendered again after.
+    assert "Ne plus suivre « Lannion »" in text_of(client.get(page.url))
+    assert "Ne plus suivre « Lannion »" in text_of(client.get(page.url))
+    other_client = Client()
+    other_client.force_login(other)
+    for _ in range(2):
+        text = text_of(other_client.get(page.url))
+        assert "Suivre « Lannion »" in text and "Ne plus suivre" not in text
