@@ -513,6 +513,13 @@ PAGE_EXPECTED: dict[str, str] = {
     "members_event": "403 403 200 200 403 200",
     "event_ics": "200 200 200 200 200 200",
     "members_event_ics": "403 403 200 200 403 200",
+    # Over: « Événement passé », its synthesis and materials.
+    "past_event": "200 200 200 200 200 200",
+    # Cancelling asks first, on its own page: for the registered person (the
+    # member, on the past event: the deadline passed, no button); others are
+    # sent back to the event; a restricted one answers as its page does.
+    "past_event_unregister": "login 302 200 302 302 302",
+    "members_event_unregister": "403 403 302 302 403 302",
     # Editors manage documents in the admin, so they may download them.
     "members_document": "login 403 200 200 200 200",
     "unknown": "404 404 404 404 404 404",
@@ -695,6 +702,9 @@ def page_urls(d) -> dict[str, str]:
         "members_event": d["members_event"].url,
         "event_ics": d["event"].url + "evenement.ics",
         "members_event_ics": d["members_event"].url + "evenement.ics",
+        "past_event": d["past_event"].url,
+        "past_event_unregister": d["past_event"].url + "desinscription/",
+        "members_event_unregister": d["members_event"].url + "desinscription/",
         "members_document": d["members_document"].url,
         "unknown": "/cette-page-n-existe-pas/",
     }
