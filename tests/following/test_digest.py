@@ -156,3 +156,55 @@ def test_two_concurrent_runs_send_each_digest_once(article, theme):
     assert sorted(claimed) in ([0, 5], [1, 4], [2, 3]) and sum(claimed) == 5
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert Digest.objects.filter(status=DigestStatus.SENT).count() == 5
+
+
+@pytest.mark.django_db
+def test_events_open_for_registration_questions_and_answers(section, theme, committed):
+    import datetime
+
+    from django.utils import timezone
+
+    from aid.models import Answer, Question
+    from events.models import EventPage
+    from tests.factories import EventPageFactory
+    from tests.helpers import publish
+
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    reader = daily(member("lectrice@lannion.fr"))
+    outsider = daily(verified_person("curieux@ailleurs.fr"))
+    follow(outsider, "theme", object_id=theme.pk)
+    follow(reader, "theme", object_id=theme.pk)
+    asked = Question.objects.create(title="Quel outil de GRC ?", details="…")
+    follow(reader, "question", object_id=asked.pk)
+
+    event = EventPageFactory(parent=section("evenements"), title="Atelier tiers-lieux")
+    event.themes.set([theme])
+    publish(event)
+    closed = EventPageFactory(
+        parent=section("evenements"),
+        title="Atelier complet et clos",
+        registration_closes=timezone.now() - datetime.timedelta(hours=1),
+    )
+    closed.themes.set([theme])
+    publish(closed)
+    EventPage.objects.update(first_published_at=yesterday)
+    on_theme = Question.objects.create(title="Un tiers-lieu rural ?", details="…")
+    on_theme.themes.set([theme])
+    Answer.objects.create(question=asked, body="Nous utilisons un logiciel libre.")
+    Question.objects.update(created_at=yesterday)
+    Answer.objects.update(created_at=yesterday)
+
+    committed(send_digests)
+
+    bodies = {
+        m.to[0]: parsed(m).get_body(("plain",)).get_content() for m in mail.outbox
+    }
+    text = bodies["lectrice@lannion.fr"]
+    assert "Événements ouverts aux inscriptions" in text
+    assert "Atelier tiers-lieux" in text and "Atelier complet et clos" not in text
+    assert "Un tiers-lieu rural ?" in text  # a new question on the theme
+    assert "Nouvelles réponses aux questions que vous suivez" in text
+    assert "Quel outil de GRC ?" in text
+    # The mutual-aid space is for members: the outsider gets the event only.
+    assert "Atelier tiers-lieux" in bodies["curieux@ailleurs.fr"]
+    assert "tiers-lieu rural" not in bodies["curieux@ailleurs.fr"]
