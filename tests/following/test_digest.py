@@ -208,3 +208,28 @@ def test_events_open_for_registration_questions_and_answers(section, theme, comm
     # The mutual-aid space is for members: the outsider gets the event only.
     assert "Atelier tiers-lieux" in bodies["curieux@ailleurs.fr"]
     assert "tiers-lieu rural" not in bodies["curieux@ailleurs.fr"]
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_refuses_leaves_a_failed_record_not_a_lost_one(
+    article, theme, committed, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.following.test_digest.RefusingBackend"
+    person = daily(verified_person())
+    follow(person, "theme", object_id=theme.pk)
+    article()
+    committed(send_digests)
+    digest = Digest.objects.get(user=person)
+    # The test backend cannot run a task later: the failure is final, recorded
+    # and logged; a backend that can (the database) schedules retries instead.
+    assert (digest.status, digest.attempts) == (DigestStatus.FAILED, 1)
+    assert "abandoned" in caplog.text
+    assert committed(send_digests) == 0  # never claimed twice
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("Connexion refusée par le serveur de courriel")
