@@ -10,8 +10,8 @@ from wagtail.views import serve as wagtail_serve
 from aid.sitemaps import PublicThreadSitemap
 from events import feeds as event_feeds
 from following.views import unsubscribe_view
-from letter.subscriptions import confirm_view as letter_confirm_view
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
+from letter.subscriptions import confirm_view as letter_confirm_view
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
 from retex.links import Sitemap
