@@ -3,13 +3,15 @@
 Unique words are placed in a members-only page's body, a never-published page,
 a newer unpublished revision of a public page, a members-only event and the
 text of a document attached to the members-only page, a question to the network
-(`/entraide/`) and its answer. An anonymous visitor and
+(`/entraide/`) and its answer, the title of a members-only synthesis of a past
+public event (and the email announcing it). An anonymous visitor and
 a logged-in non-member then crawl every link of the site from the home page,
 and request every feed, export, search surface, calendar and file URL: no
 answer may contain any of the words. A member does find them where they belong,
 so the test would notice a site that shows them to nobody.
 """
 
+import datetime
 import json
 import re
 import uuid
@@ -21,11 +23,12 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from aid.answers import answer_create
 from aid.questions import question_create
-from events.models import CalendarToken
+from events.models import CalendarToken, Registration, RegistrationStatus
 from knowledge.models import KnowledgePageDocument
 from members.affiliation import affiliation_request
 from retex.visibility import MEMBERS_GROUP
@@ -49,7 +52,9 @@ IN_EVENT = "zorglubagenda"
 IN_DOCUMENT = "zorglubdocument"
 IN_QUESTION = "zorglubquestion"
 IN_ANSWER = "zorglubreponse"
+IN_SYNTHESIS = "zorglubsynthese"
 WORDS = (
+    IN_SYNTHESIS,
     IN_MEMBERS_PAGE,
     IN_DRAFT,
     IN_REVISION,
@@ -134,6 +139,16 @@ def site(section, django_capture_on_commit_callbacks):
         )
         members_event.save_revision().publish()
         public_event = EventPageFactory(parent=events, title="Webinaire public")
+        # A public round table, over, whose synthesis is for members only.
+        past_event = EventPageFactory(
+            parent=events,
+            title="Table ronde passée",
+            start=timezone.now() - datetime.timedelta(days=8),
+            end=timezone.now() - datetime.timedelta(days=8, hours=-2),
+        )
+        synthesis = members_only(
+            ArticlePageFactory(parent=resources, title=f"Synthèse {IN_SYNTHESIS}")
+        )
     call_command("search_reindex", verbosity=0)
     # A question to the network and its answer, by members of the network.
     asker = verified(UserFactory(email="elue@ville-lannion.fr"))
@@ -155,7 +170,22 @@ def site(section, django_capture_on_commit_callbacks):
     member = verified(UserFactory(email="membre@ville-lannion.fr"))
     member.groups.add(Group.objects.get(name=MEMBERS_GROUP))
     outsider = verified(UserFactory(email="curieux@ailleurs.fr"))
+    for person in (member, outsider):
+        Registration.objects.create(
+            event=past_event,
+            user=person,
+            status=RegistrationStatus.CONFIRMED,
+            attended=True,
+            confirmed_at=timezone.now() - datetime.timedelta(days=9),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        past_event.synthesis = synthesis
+        past_event.save_revision().publish()  # Announced to who may read it.
+    synthesis_announced_to = [m.to for m in mail.outbox if IN_SYNTHESIS in m.body]
+    mail.outbox.clear()
     return {
+        "past_event": past_event,
+        "synthesis_announced_to": synthesis_announced_to,
         "members_page": members_page,
         "document": document,
         "members_event": members_event,
@@ -209,6 +239,9 @@ def surfaces(d) -> list[str]:
         d["members_page"].url,
         d["members_event"].url,
         d["members_event"].url + "evenement.ics",
+        d["past_event"].url,
+        d["past_event"].url + "desinscription/",
+        d["members_event"].url + "desinscription/",
         d["document"].url,
         f"/media/{d['document'].file.name}",
         "/api/search/suggest/?q=zorglub",
@@ -319,6 +352,8 @@ def test_members_do_find_it_where_it_belongs(
 
     assert IN_MEMBERS_PAGE in page
     assert IN_EVENT in event
+    assert IN_SYNTHESIS in body_of(client.get(site["past_event"].url))
+    assert site["synthesis_announced_to"] == [[site["member"].email]]
     assert IN_DOCUMENT in document
     assert "Compte rendu du bureau" in found_by_body
     assert "Compte rendu du bureau" in found_by_document
