@@ -34,6 +34,7 @@ from wagtail.signals import (
 )
 
 from retex.tasks import enqueue_after_commit
+from territories.signals import referential_changed
 
 
 def _reindex(page_id):
@@ -200,3 +201,11 @@ def synonym_changed(sender, instance, **kwargs):
     from search.tasks import rebuild_elasticsearch_index
 
     enqueue_after_commit(rebuild_elasticsearch_index)
+
+
+@receiver(referential_changed)
+def places_changed(sender, **kwargs):
+    """The referential changed: entries carrying places are indexed again."""
+    from search.tasks import update_places_in_index
+
+    enqueue_after_commit(update_places_in_index)

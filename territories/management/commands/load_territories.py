@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from retex import page_cache
 from territories.extract import DEFAULT_PATH, ExtractError, read_extract
 from territories.loading import load_extract
+from territories.signals import referential_changed
 
 LABELS = {
     "region": "Regions",
@@ -48,10 +49,7 @@ class Command(BaseCommand):
         page_cache.invalidate()
         if any(c.created or c.updated or c.retired for c in report.values()):
             # Search entries carry places (department names, postcodes…).
-            from retex.tasks import enqueue_after_commit
-            from search.tasks import update_places_in_index
-
-            enqueue_after_commit(update_places_in_index)
+            referential_changed.send(sender=self.__class__)
         source = extract.source
         self.stdout.write(
             f"Source: {source.get('package', '?')} {source.get('version', '?')}"
