@@ -283,11 +283,16 @@ class CollectivityPage(Page):
 
     def cache_dependencies(self):
         """The collectivity, its practices and comparable collectivities with
-        theirs (`retex.page_cache.invalidation`)."""
+        theirs, the articles and interviews citing it
+        (`retex.page_cache.invalidation`). The counts other apps' sections show
+        (registrations, mutual-aid questions) are not dependencies: they are
+        refreshed when the stored page expires."""
         return (
             f"page:{self.pk}",
             "kind:members.collectivitypage",
             "kind:knowledge.practicepage",
+            "kind:knowledge.articlepage",
+            "kind:knowledge.interviewpage",
         )
 
     def clean_fields(self, exclude=None):
