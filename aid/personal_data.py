@@ -3,10 +3,11 @@
 When the account is deleted, what the person wrote stays in its threads
 without their name (`author` is set to NULL: « ancien membre »), as the answers
 others gave them would make no sense alone; their « utile » marks go with the
-account, their reports stay without the reporter.
+account, their reports stay without the reporter, their solicitations without who
+solicited (the collectivity's representatives were told already).
 """
 
-from aid.models import Answer, Question, Report, UsefulMark
+from aid.models import Answer, Question, Report, Solicitation, UsefulMark
 from members.personal_data import export_provider
 
 
@@ -24,6 +25,7 @@ def aid_data_of(user) -> dict:
                 "etat": q.get_status_display(),
                 "posee_le": _iso(q.created_at),
                 "collectivite": q.collectivity.title if q.collectivity else None,
+                "reprise_acceptee": q.consent,
             }
             for q in Question.objects.filter(author=user).select_related("collectivity")
         ],
@@ -34,10 +36,21 @@ def aid_data_of(user) -> dict:
                 "publiee_le": _iso(a.created_at),
                 "modifiee_le": _iso(a.edited_at),
                 "solution": a.is_solution,
+                "reprise_acceptee": a.consent,
             }
             for a in Answer.objects.filter(author=user).select_related("question")
         ],
         "reponses_utiles": UsefulMark.objects.filter(user=user).count(),
+        "sollicitations": [
+            {
+                "question": s.question.title,
+                "collectivite": s.collectivity.title,
+                "sollicitee_le": _iso(s.created_at),
+            }
+            for s in Solicitation.objects.filter(by=user).select_related(
+                "question", "collectivity"
+            )
+        ],
         "signalements": [
             {"motif": r.reason, "signale_le": _iso(r.created_at)}
             for r in Report.objects.filter(reporter=user)

@@ -163,6 +163,10 @@ def test_the_question_names_who_already_did_it_and_the_asker_solicits_them(
     assert Solicitation.objects.count() == 1
     page = visible_text(client.get(question.get_absolute_url()).content)
     assert "Sollicitée le" in page
+    # In the asker's data export.
+    data = client.get("/mon-espace/mes-donnees.json").json()
+    [exported] = data["entraide"]["sollicitations"]
+    assert exported["collectivite"] == "Métropole de Lyon"
 
 
 def test_three_collectivities_at_most_each_once_and_only_by_the_asker(
