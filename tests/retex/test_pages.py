@@ -141,7 +141,18 @@ def test_event_dates_are_written_in_french_in_paris_time(client, section):
         end=start + datetime.timedelta(hours=3),
     )
     text = visible_text(client.get(event.url).content.decode())
-    assert "jeudi 14 mars 2030, de 09h30 à 12h30" in text
+    assert "jeudi 14 mars 2030, de 9 h 30 à 12 h 30" in text
+
+
+def test_the_first_of_the_month_is_written_1er(client, section):
+    start = datetime.datetime(2030, 3, 1, 14, 0, tzinfo=datetime.UTC)
+    event = EventPageFactory(
+        parent=section("evenements"),
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+    )
+    text = visible_text(client.get(event.url).content.decode())
+    assert "vendredi 1er mars 2030, de 15 h à 17 h" in text
 
 
 def test_unknown_url_gets_a_french_404_in_the_site_design(client):
