@@ -41,6 +41,8 @@ def test_a_visitor_reads_filters_searches_and_subscribes_to_the_agenda(new_page,
 
     # Filters the knowledge base: practices about digital inclusion.
     ui.activate(menu.get_by_role("link", name="Ressources"))
+    if mode == "mobile":  # on a phone the filters are folded under their summary
+        ui.activate(main.get_by_text("Filtrer les résultats"))
     ui.choose(page.get_by_label("Type", exact=True), "Retour d'expérience")
     ui.choose(page.get_by_label("Thème"), "Inclusion numérique")
     ui.activate(page.get_by_role("button", name="Appliquer"))
