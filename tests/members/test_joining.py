@@ -414,3 +414,24 @@ def test_sign_in_and_sign_up_pages_speak_as_the_association(client):
     signup = visible_text(client.get("/accounts/signup/").content.decode())
     assert "vous y êtes rattaché·e dès la vérification" in signup
     assert "Déjà un compte ?" in signup
+
+
+def test_representatives_email_names_the_person_and_function(lannion, committed):
+    from members.affiliation import affiliation_request
+
+    representative = verified_person("rep@lannion.fr")
+    Affiliation.objects.create(
+        user=representative,
+        collectivity=lannion,
+        status=AffiliationStatus.APPROVED,
+        role=AffiliationRole.REPRESENTATIVE,
+    )
+    asking = verified_person("camille@exemple-mairie.fr", **PERSON)
+
+    committed(affiliation_request, user=asking, collectivity=lannion)
+
+    [message] = [m for m in mail.outbox if m.to == ["rep@lannion.fr"]]
+    assert "Camille Durand demande à être rattaché·e à Ville de Lannion" in message.body
+    assert "Élu ou élue" in message.body
+    assert "Adjointe au numérique" in message.body
+    assert "camille@exemple-mairie.fr" in message.body
