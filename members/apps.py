@@ -7,7 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Membres")
     default_auto_field = "django.db.models.BigAutoField"
     # What this app shows on shared pages (`retex.declarations`).
-    home_sections = {"member_stats": "members.selectors.member_stats"}
+    home_sections = {
+        "member_stats": "members.selectors.member_stats",
+        "members_map": "members.map.members_map",
+    }
 
     def ready(self):
         from members import signals  # noqa: F401

@@ -1,0 +1,136 @@
+"""The members' map: where each collectivity is drawn on the map of France.
+
+Outlines and anchor points come from `territories/data/map.json` (built from an
+openly licensed npm package, see `territories/data/README.md`): metropolitan
+departments in the package's plane, the five overseas departments as labelled
+insets under it. A collectivity is drawn at its department's point (a region's
+at the middle of its departments); several in the same place are spread on a
+small spiral so each stays visible and clickable. No external request, no tile.
+
+`build_map` works on collectivities already fetched (no query of its own);
+`map_collectivities` fetches a queryset's in one query.
+"""
+
+import math
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from members.territories import DEPARTMENT_REGIONS, department_label
+from territories.map_data import read_map
+
+OVERSEAS = [
+    ("971", _("Guadeloupe")),
+    ("972", _("Martinique")),
+    ("973", _("Guyane")),
+    ("974", _("La Réunion")),
+    ("976", _("Mayotte")),
+]
+INSET_GAP = 12
+INSET_HEIGHT = 64
+LABEL_HEIGHT = 22
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+SPREAD = 6.0
+
+
+def geometry() -> dict:
+    """Size of the drawing, department outlines and overseas insets."""
+    data = read_map()
+    width, height = data["width"], data["height"]
+    top = height + INSET_GAP
+    inset_width = (width - INSET_GAP * (len(OVERSEAS) - 1)) / len(OVERSEAS)
+    insets = []
+    for index, (code, name) in enumerate(OVERSEAS):
+        x = index * (inset_width + INSET_GAP)
+        insets.append(
+            {
+                "code": code,
+                "name": name,
+                "x": round(x, 1),
+                "y": top,
+                "width": round(inset_width, 1),
+                "height": INSET_HEIGHT,
+                "label_x": round(x + inset_width / 2, 1),
+                "label_y": top + INSET_HEIGHT + LABEL_HEIGHT - 6,
+                "point": (
+                    round(x + inset_width / 2, 1),
+                    round(top + INSET_HEIGHT / 2, 1),
+                ),
+            }
+        )
+    return {
+        "width": width,
+        "height": top + INSET_HEIGHT + LABEL_HEIGHT,
+        "outlines": [d["path"] for d in data["departments"].values()],
+        "insets": insets,
+    }
+
+
+def anchor(department: str, region: str) -> tuple[float, float] | None:
+    """Where a collectivity of this department (or, without one, region) is
+    drawn, in the map's coordinates; None when it cannot be placed."""
+    departments = read_map()["departments"]
+    code = (department or "").strip().upper()
+    insets = {inset["code"]: inset["point"] for inset in geometry()["insets"]}
+    if code in insets:
+        return insets[code]
+    if code in departments:
+        return tuple(departments[code]["point"])
+    if region:
+        codes = [c for c, r in DEPARTMENT_REGIONS.items() if r == region]
+        if len(codes) == 1 and codes[0] in insets:
+            return insets[codes[0]]
+        points = [departments[c]["point"] for c in codes if c in departments]
+        if points:
+            return (
+                round(sum(p[0] for p in points) / len(points), 1),
+                round(sum(p[1] for p in points) / len(points), 1),
+            )
+    return None
+
+
+def build_map(collectivities, *, request=None) -> dict:
+    """The drawing for these collectivities: each placed one gets `title`,
+    `url`, `x`, `y`, `place` (its department or region, for its label);
+    `unplaced` counts those without a department or region."""
+    points, unplaced = [], 0
+    crowd: dict[tuple, int] = {}
+    for page in collectivities:
+        spot = anchor(page.department, page.region)
+        if spot is None:
+            unplaced += 1
+            continue
+        rank = crowd.get(spot, 0)
+        crowd[spot] = rank + 1
+        radius = SPREAD * math.sqrt(rank)
+        x = spot[0] + radius * math.cos(rank * GOLDEN_ANGLE)
+        y = spot[1] + radius * math.sin(rank * GOLDEN_ANGLE)
+        place = (
+            department_label(page.department)
+            if page.department
+            else page.get_region_display()
+        )
+        points.append(
+            {
+                "title": page.title,
+                "url": page.get_url(request),
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "place": place,
+            }
+        )
+    return {**geometry(), "points": points, "unplaced": unplaced}
+
+
+def map_collectivities(queryset, *, request=None) -> dict:
+    """One query, whatever the number of collectivities."""
+    pages = queryset.select_related(None).prefetch_related(None).order_by("title", "pk")
+    return build_map(list(pages), request=request)
+
+
+def members_map(*, user=None) -> dict:
+    """The home page's map: the collectivities the directory lists to anybody
+    (like `member_stats`, the same for everyone)."""
+    from members.selectors import directory_queryset
+
+    return map_collectivities(directory_queryset(user=AnonymousUser(), filters={}))
