@@ -11,6 +11,7 @@ from aid.sitemaps import PublicThreadSitemap
 from events import feeds as event_feeds
 from following.views import unsubscribe_view
 from knowledge.feeds import KnowledgeAtomFeed, KnowledgeRssFeed
+from knowledge.practice_pdf import practice_pdf_view
 from letter.subscriptions import confirm_view as letter_confirm_view
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
@@ -69,6 +70,9 @@ urlpatterns = [
     path("membres/export.csv", directory_export_csv, name="directory_export_csv"),
     path("membres/export.json", directory_export_json, name="directory_export_json"),
     path("ressources/atom.xml", KnowledgeAtomFeed(), name="knowledge_feed_atom"),
+    path(
+        "ressources/fiche/<int:practice_id>.pdf", practice_pdf_view, name="practice_pdf"
+    ),
     path("recherche/", search_views.search_page, name="search"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),

@@ -467,6 +467,7 @@ EXPECTED: dict[str, str] = {
     'membres/export.csv': "200 200 200 200 200 200",
     'membres/export.json': "200 200 200 200 200 200",
     'ressources/atom.xml': "200 200 200 200 200 200",
+    'ressources/fiche/<int:practice_id>.pdf': "200 200 200 200 200 200",
     'recherche/': "200 200 200 200 200 200",
     'api/search/': "200 200 200 200 200 200",
     'api/search/suggest/': "200 200 200 200 200 200",
@@ -816,6 +817,7 @@ def _param(name: str, route: str, d) -> str:
         "answer_id": d["answer"].pk,
         "key": "cle",
         "follow_id": NOWHERE,
+        "practice_id": d["practice"].pk,
     }
     if name == "pk":
         return str(_pk_for(route, d))
