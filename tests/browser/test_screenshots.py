@@ -36,3 +36,26 @@ def test_screenshots_of_every_page_type(new_page, live_server, viewport):
         )
     for page in (visitor, member):
         page.goto("about:blank")
+
+
+def test_a_practice_and_an_interview_print_on_a4(new_page, live_server):
+    """Printed (print CSS): no header, navigation, footer nor download button;
+    a PDF of each page is written beside the screenshots."""
+    site = build_site()
+    folder = SCREENSHOTS_DIR / "impression"
+    folder.mkdir(parents=True, exist_ok=True)
+    page = new_page(viewport={"width": 794, "height": 1123})
+    for name, url in [
+        ("retour-d-experience", site.content.practice.url),
+        ("entretien", site.content.interview.url),
+    ]:
+        page.goto(url)
+        page.emulate_media(media="print")
+        for hidden in ("header.site-header", "footer.site-footer", ".knowledge__tools"):
+            for element in page.locator(hidden).all():
+                expect(element, f"{name}: {hidden}").to_be_hidden()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        page.screenshot(path=folder / f"{name}.png", full_page=True)
+        page.pdf(path=folder / f"{name}.pdf", format="A4")
+        page.emulate_media(media="screen")
+    page.goto("about:blank")
