@@ -75,18 +75,13 @@ def _eligible(user):
 def _evidence(question: Question, *, user) -> dict[int, Candidate]:
     """Collectivities the search engine links to the question's title."""
     from knowledge.models import Interviewee, KnowledgePage, PracticePage
-    from search.models import SearchEntry
-    from search.service import search
+    from retex.search_port import page_entries, search
 
     page = search(text=question.title, user=user)
     urls = {r["url"]: r for r in page.results if r["kind"] in WEIGHTS}
     if not urls:
         return {}
-    entries = list(
-        SearchEntry.objects.filter(url__in=list(urls), page__isnull=False).values_list(
-            "page_id", "kind", "title", "url"
-        )
-    )
+    entries = page_entries(urls)
     found: dict[int, Candidate] = {}
 
     def add(collectivity_id, kind, title, url):

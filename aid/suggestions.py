@@ -1,6 +1,7 @@
 """What already answers a question being typed: the search engine, with the
-asker's visibility (`search.service.search`, so members-only content only for
-those who may read it, never drafts or hidden questions).
+asker's visibility (`search.service.search` through `retex.search_port`, so
+members-only content only for those who may read it, never drafts or hidden
+questions).
 
 Similar questions, practices, interviews, articles and events; collectivities
 and uploaded documents are left out (they answer nothing on their own). No
@@ -8,7 +9,7 @@ request leaves the site: the database (or the site's own Elasticsearch)
 answers.
 """
 
-from search.service import search
+from retex.search_port import search
 
 SUGGESTED_KINDS = ("question", "pratique", "entretien", "article", "evenement")
 MIN_LENGTH = 4

@@ -315,7 +315,7 @@ def collect_activity(since, until, *, now=None) -> Activity:
 def _search_results(follow: Follow, user, activity: Activity) -> list[Item]:
     """Results of a saved search, as the person would see them now, that were
     first published during the period (the pages and events of `activity`)."""
-    from search.service import search  # the search service, by its public function
+    from retex.search_port import search
 
     new = {item.url: item for item in activity.pages + activity.events}
     if not new:

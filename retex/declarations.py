@@ -7,7 +7,8 @@ finds them here, in INSTALLED_APPS order. For example, in `events/apps.py`::
     home_sections = {"upcoming_events": "events.selectors.events_upcoming"}
 
 Attributes in use: `home_sections` (the home page: `fn(*, user)`),
-`collectivity_sections` (a collectivity's page: `fn(collectivity, *, user)`).
+`collectivity_sections` (a collectivity's page: `fn(collectivity, *, user)`),
+`search_services` (the search engine for apps it indexes: `retex.search_port`).
 """
 
 from collections.abc import Callable

@@ -6,6 +6,11 @@ class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Recherche")
     default_auto_field = "django.db.models.BigAutoField"
+    # What other apps may ask without importing this one (`retex.search_port`).
+    search_services = {
+        "search": "search.service.search",
+        "page_entries": "search.service.page_entries",
+    }
 
     def ready(self):
         from retex.page_cache import declare_invisible

@@ -269,6 +269,16 @@ def _answer(engine, query: ParsedQuery, arguments: dict) -> tuple[int, dict, lis
     return answer.count, answer.facets, results
 
 
+def page_entries(urls) -> list[tuple[int, str, str, str]]:
+    """(page id, kind, title, URL) of the indexed pages at these URLs (for
+    apps that link results back to their pages: `retex.search_port`)."""
+    return list(
+        SearchEntry.objects.filter(url__in=list(urls), page__isnull=False).values_list(
+            "page_id", "kind", "title", "url"
+        )
+    )
+
+
 # What a result shows (the entry's analysed terms and vector are never read).
 SHOWN_FIELDS = (
     "key",
