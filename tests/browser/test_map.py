@@ -67,3 +67,9 @@ def test_tab_reaches_a_member_on_the_map_and_enter_opens_its_profile(
     expect(page.locator("figure.members-map--small svg title")).to_have_text(
         f"Situation de {profile.title} sur la carte de France"
     )
+    assert axe_violations(page, axe_source) == []
+    # The home page draws the network's members too, each a link.
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#home-map-title")).to_have_count(1)
+    expect(page.get_by_role("link", name=profile.title)).not_to_have_count(0)
+    assert axe_violations(page, axe_source) == []
