@@ -30,7 +30,7 @@ INSET_GAP = 12
 INSET_HEIGHT = 64
 LABEL_HEIGHT = 22
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-SPREAD = 6.0
+SPREAD = 11.0  # points have a radius of 6: neighbours barely touch
 
 
 def geometry() -> dict:
