@@ -57,13 +57,22 @@ SERIALIZED_CONTENTS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connections
 
     for alias in connections:
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             SERIALIZED_CONTENTS[alias] = contents
+    # Every content type in the process's cache, as the database has them now.
+    # Restoring the serialised data (`serialized_rollback`, after a flush) builds
+    # pages, and a Wagtail page built without an id asks for its content type:
+    # one not yet cached would be created in the emptied table, and the restore
+    # would then fail on its own row (UNIQUE constraint on django_content_type).
+    with django_db_blocker.unblock():
+        ContentType.objects.get_for_models(*apps.get_models())
 
 
 @pytest.fixture
