@@ -7,13 +7,22 @@ from django.db.models import Count, Q
 from django.utils.html import escape
 from wagtail.models import Page
 
+from aid.models import Answer, Question
 from bench.corpus import EMAIL_DOMAIN, Sizes, generate
 from events.models import EventPage, Registration, RegistrationStatus
 from knowledge.models import ArticlePage, InterviewPage, KnowledgePage, PracticePage
 from members.models import CollectivityPage, User
 from retex.visibility import pages_visible_to
 
-TINY = Sizes(collectivities=6, users=12, knowledge=30, events=4, registrations=40)
+TINY = Sizes(
+    collectivities=6,
+    users=12,
+    knowledge=30,
+    events=4,
+    registrations=40,
+    questions=5,
+    answers=12,
+)
 
 
 def _counts() -> dict:
@@ -23,6 +32,8 @@ def _counts() -> dict:
         "knowledge": KnowledgePage.objects.live().count(),
         "events": EventPage.objects.live().count(),
         "registrations": Registration.objects.count(),
+        "questions": Question.objects.count(),
+        "answers": Answer.objects.count(),
     }
 
 

@@ -10,6 +10,7 @@ from wagtail.models import PageViewRestriction
 
 from events.models import EventIndexPage, EventPage
 from knowledge.models import ArticlePage, KnowledgeIndexPage
+from letter.models import LetterIndexPage
 from members.models import CollectivityPage, MemberIndexPage
 from retex.models import HomePage, StandardPage
 from tests.factories import (
@@ -37,11 +38,14 @@ def test_the_migration_creates_the_sections_at_their_contract_urls(home_page):
         KnowledgeIndexPage: "/ressources/",
         MemberIndexPage: "/membres/",
         EventIndexPage: "/evenements/",
+        LetterIndexPage: "/lettre/",
     }
     assert home_page.url == "/"
 
 
-@pytest.mark.parametrize("url", ["/", "/ressources/", "/membres/", "/evenements/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/ressources/", "/membres/", "/evenements/", "/lettre/"]
+)
 def test_home_and_section_pages_render_even_when_empty(client, url):
     response = client.get(url)
     assert response.status_code == 200
