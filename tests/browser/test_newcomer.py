@@ -63,14 +63,15 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
     ui.activate(main.get_by_role("link", name="Créer un compte"))
     ui.fill(page.get_by_label("Prénom"), "Alex")
     ui.fill(page.get_by_label("Nom :", exact=True), "Morel")
-    # A radio group: the keyboard reaches its first choice, arrows move on.
+    # An élu: the training is for élus. A radio group: the keyboard reaches
+    # its first choice and Space checks it.
     if ui.keyboard_only:
         ui.tab_to(page.get_by_label("Élu ou élue"))
-        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
     else:
-        ui.tick(page.get_by_label("Agent ou agente"))
-    expect(page.get_by_label("Agent ou agente")).to_be_checked()
-    ui.fill(page.get_by_label("Mandat ou fonction"), "Chargé de mission numérique")
+        ui.tick(page.get_by_label("Élu ou élue"))
+    expect(page.get_by_label("Élu ou élue")).to_be_checked()
+    ui.fill(page.get_by_label("Mandat ou fonction"), "Adjoint au numérique")
     ui.fill(page.get_by_label("E-mail"), NEWCOMER)
     ui.fill(page.get_by_label("Mot de passe :", exact=True), PASSWORD)
     ui.fill(page.get_by_label("Mot de passe (confirmation)"), PASSWORD)

@@ -65,7 +65,9 @@ def test_a_visitor_reads_filters_searches_and_subscribes_to_the_agenda(new_page,
     # Opens a member's profile from the directory.
     ui.activate(menu.get_by_role("link", name="Membres"))
     ui.step("annuaire")
-    ui.activate(main.get_by_role("link", name=content.bellerive.title))
+    # From the list (the map after it links to the same profile).
+    members = main.locator("#members-list")
+    ui.activate(members.get_by_role("link", name=content.bellerive.title))
     expect(page.get_by_role("heading", level=1)).to_have_text(content.bellerive.title)
     expect(main).to_contain_text("48 200 habitants")
     ui.step("profil-membre")
