@@ -215,8 +215,7 @@ def affiliation_request(
         raise AffiliationError(gettext_lazy("Cette collectivité n'existe pas."))
     domain = email.rsplit("@", 1)[-1]
     automatic = (
-        domain not in PUBLIC_MAIL_DOMAINS
-        and domain in collectivity.email_domain_list
+        domain not in PUBLIC_MAIL_DOMAINS and domain in collectivity.email_domain_list
     )
     try:
         with transaction.atomic():

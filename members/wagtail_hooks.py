@@ -32,8 +32,9 @@ def representatives_only_propose_practices(request, parent_page, page_class):
         or request.user.groups.filter(name__in=["Éditeurs", "Modérateurs"]).exists()
     ):
         return None
-    if page_class is not CollectivityPage.practice_model() and parent_page.specific_class.__name__ == (
-        "KnowledgeIndexPage"
+    practice_model = CollectivityPage.practice_model()
+    if page_class is not practice_model and parent_page.specific_class in (
+        practice_model.allowed_parent_page_models()
     ):
         messages.error(
             request,

@@ -289,9 +289,7 @@ def searches_without_results_panel(request, panels):
         SummaryPanel(
             name="searches-without-results",
             title=_("Recherches sans résultat (30 derniers jours)"),
-            rows=[
-                Row(label=row["query"], figure=str(row["missed"])) for row in missed
-            ],
+            rows=[Row(label=row["query"], figure=str(row["missed"])) for row in missed],
             figure_heading=_("Fois"),
             empty_text=_("Aucune recherche sans résultat."),
             more_url=reverse("search_query_stats") + "?periode=30",

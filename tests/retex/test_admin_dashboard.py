@@ -77,7 +77,7 @@ def test_next_events_show_how_full_they_are(client, editor, section):
     event = EventPageFactory(
         parent=section("evenements"), capacity=20, title="Atelier RGPD"
     )
-    for n in range(18):
+    for _n in range(18):
         Registration.objects.create(
             event=event,
             user=UserFactory(),
