@@ -139,7 +139,7 @@ def test_participants_are_told_once_when_the_synthesis_is_published(
         "present@ville.fr",
     ]
     message = mail.outbox[0]
-    assert "Synthèse : Table ronde sobriété numérique" in message.subject
+    assert "Synthèse : Table ronde sobriété numérique" in visible_text(message.subject)
     assert draft_synthesis.url in message.body
     assert "http://" in message.body
 
