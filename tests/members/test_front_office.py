@@ -200,7 +200,7 @@ def test_uploads_get_the_documents_checks(client, lannion, representative):
     assert response.status_code == 302, visible_text(response.content.decode())
     lannion.refresh_from_db()
     draft = lannion.get_latest_revision_as_object()
-    assert draft.roadmap_document.title == (
+    assert visible_text(draft.roadmap_document.title) == (
         "Feuille de route numérique : Ville de Lannion"
     )
     assert draft.logo is not None
