@@ -121,7 +121,10 @@ def affiliation_request_view(request):
                 form = AffiliationRequestForm(initial={"collectivity": chosen.pk})
             else:
                 messages.error(request, _("Choisissez une collectivité de la liste."))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # The collectivity chosen, if it is one, with the message's error.
+        chosen = form.cleaned_data.get("collectivity")
+    elif request.method == "POST":
         chosen = form.cleaned_data["collectivity"]
         try:
             affiliation = affiliation_request(

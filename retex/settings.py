@@ -123,6 +123,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "project.urls"
+# Django's form templates, with errors of radio and checkbox groups linked to
+# each choice (retex/forms.py).
+FORM_RENDERER = "retex.forms.FormRenderer"
 WSGI_APPLICATION = "retex.wsgi.application"
 ASGI_APPLICATION = "retex.asgi.application"
 
