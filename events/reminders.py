@@ -20,7 +20,7 @@ Failed emails are retried, never lost silently. An email task that cannot hand i
 message to the mail server logs an error and raises, so the task backend records a
 FAILED result with the traceback (django-tasks-db keeps them, visible in the
 Django admin under "Task results"). django-tasks has no retry of its own, so the
-task schedules its next attempt itself (`RETRY_DELAYS`, when the backend can run a
+task schedules its next attempt itself (`retex.tasks.retry_later`, when the backend can run a
 task later) and fails with `EmailRetryScheduled`; after the last attempt it fails
 with `EmailNotSent` and logs "abandoned". An operator re-runs those once the mail
 server is back with:
@@ -51,14 +51,11 @@ from events.models import (
     RegistrationStatus,
 )
 from retex.links import absolute_url, page_url
-from retex.tasks import enqueue_after_commit, send_once
+from retex.tasks import MAX_ATTEMPTS, enqueue_after_commit, retry_later, send_once
 
 logger = logging.getLogger(__name__)
 
 REMINDER_HOURS = 48
-# Seconds before the 2nd, 3rd and 4th attempts; the 4th failure is final.
-RETRY_DELAYS = (5 * 60, 30 * 60, 3 * 3600)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 SUBJECTS = {
     "reminder": "Rappel : %(title)s",
@@ -160,22 +157,6 @@ def notify_event_change(event: EventPage, change: str) -> None:
 # --- Sending -----------------------------------------------------------------------
 
 
-def _retry_later(task_obj, attempt: int, kwargs: dict) -> bool:
-    if attempt >= MAX_ATTEMPTS:
-        return False
-    try:
-        if not task_obj.get_backend().supports_defer:
-            return False
-        run_after = timezone.now() + datetime.timedelta(
-            seconds=RETRY_DELAYS[attempt - 1]
-        )
-        task_obj.using(run_after=run_after).enqueue(**kwargs, attempt=attempt + 1)
-    except Exception:
-        logger.exception("Could not schedule the next attempt of %s", task_obj.name)
-        return False
-    return True
-
-
 def deliver(message, *, task_obj, attempt: int, kwargs: dict) -> None:
     """Send `message`; on failure log, schedule a retry when possible, and raise so
     the backend records this attempt as FAILED.
@@ -185,7 +166,7 @@ def deliver(message, *, task_obj, attempt: int, kwargs: dict) -> None:
     try:
         send_once(message)
     except Exception as error:
-        retried = _retry_later(task_obj, attempt, kwargs)
+        retried = retry_later(task_obj, attempt=attempt, kwargs=kwargs)
         logger.error(
             "Email %s %s failed (attempt %s of %s, %s): %s",
             task_obj.name,

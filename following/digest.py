@@ -19,7 +19,7 @@ page is published or a question or answer is posted; it claims a
 `Digest(period="immediat:<kind>:<id>")` per person, the same way.
 
 A batch that fails to send (mail server down) records what was sent, schedules
-itself again for the rest (`RETRY_DELAYS`) and fails, so the task backend shows
+itself again for the rest (`retex.tasks.retry_later`) and fails, so the task backend shows
 the error; after the last attempt the remaining rows are marked « échec ».
 """
 
@@ -42,16 +42,13 @@ from following.mail import notification_message
 from following.models import Digest, DigestStatus, Follow, FollowKind, Frequency
 from following.preferences import wants
 from retex.links import absolute_url
-from retex.tasks import enqueue_after_commit, send_once
+from retex.tasks import MAX_ATTEMPTS, enqueue_after_commit, retry_later, send_once
 from retex.visibility import failed_restrictions, pages_visible_to, sees_members_content
 
 logger = logging.getLogger(__name__)
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 BATCH_SIZE = 100
-# Seconds before the 2nd, 3rd and 4th attempts of a batch; the 4th failure is final.
-RETRY_DELAYS = (5 * 60, 30 * 60, 3 * 3600)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # Items of one kind shown in one email; the rest is « et N autres ».
 MAX_ITEMS = 20
 
@@ -429,24 +426,6 @@ def _pending(digest_ids) -> list[Digest]:
     )
 
 
-def _retry_later(remaining: list[int], attempt: int) -> bool:
-    if attempt >= MAX_ATTEMPTS:
-        return False
-    try:
-        if not send_digest_batch.get_backend().supports_defer:
-            return False
-        run_after = timezone.now() + datetime.timedelta(
-            seconds=RETRY_DELAYS[attempt - 1]
-        )
-        send_digest_batch.using(run_after=run_after).enqueue(
-            digest_ids=remaining, attempt=attempt + 1
-        )
-    except Exception:
-        logger.exception("Could not schedule the next attempt of a digest batch")
-        return False
-    return True
-
-
 def deliver_batch(digest_ids: list[int], *, attempt: int = 1, activities=None) -> int:
     """Send the pending digests among `digest_ids`; returns how many were sent."""
     digests = _pending(digest_ids)
@@ -479,7 +458,9 @@ def deliver_batch(digest_ids: list[int], *, attempt: int = 1, activities=None) -
         Digest.objects.bulk_update(done, ["status", "item_count", "sent_at"])
         Digest.objects.filter(pk__in=failed).update(attempts=attempt)
     if failed:
-        retried = _retry_later(failed, attempt)
+        retried = retry_later(
+            send_digest_batch, attempt=attempt, kwargs={"digest_ids": failed}
+        )
         logger.error(
             "Digests %s failed (attempt %s of %s, %s): %s",
             failed,

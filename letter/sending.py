@@ -7,7 +7,7 @@ adds nobody twice) and enqueues `send_letter_batch` tasks of `BATCH_SIZE`.
 Each batch sends its pending deliveries (`retex.tasks.send_once`), marks them
 and adds to the letter's counts; the last one sets `sent_at`. A batch that
 cannot reach the mail server schedules itself again for what is left
-(`RETRY_DELAYS`); after the last attempt those deliveries are « échec ».
+(`retex.tasks.retry_later`); after the last attempt those deliveries are « échec ».
 
 Subscribers: active accounts that chose the letter in their preferences, and,
 when `LETTER_PUBLIC_SUBSCRIBERS` is on (the default), public subscribers who
@@ -16,7 +16,6 @@ confirmed their address and did not unsubscribe; blocked addresses
 address gets one copy (an account wins over a public subscription).
 """
 
-import datetime
 import logging
 
 from django.conf import settings
@@ -32,13 +31,11 @@ from following.models import Suppression
 from following.preferences import is_suppressed
 from letter.models import Delivery, DeliveryStatus, LetterPage, Subscriber
 from retex.links import absolute_url, page_url
-from retex.tasks import enqueue_after_commit, send_once
+from retex.tasks import MAX_ATTEMPTS, enqueue_after_commit, retry_later, send_once
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-RETRY_DELAYS = (5 * 60, 30 * 60, 3 * 3600)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
 class SendingError(Exception):
@@ -218,24 +215,6 @@ def _finish_if_done(letter_id: int) -> None:
         )
 
 
-def _retry_later(letter_id, remaining, attempt) -> bool:
-    if attempt >= MAX_ATTEMPTS:
-        return False
-    try:
-        if not send_letter_batch.get_backend().supports_defer:
-            return False
-        run_after = timezone.now() + datetime.timedelta(
-            seconds=RETRY_DELAYS[attempt - 1]
-        )
-        send_letter_batch.using(run_after=run_after).enqueue(
-            letter_id=letter_id, delivery_ids=remaining, attempt=attempt + 1
-        )
-    except Exception:
-        logger.exception("Could not schedule the next attempt of a letter batch")
-        return False
-    return True
-
-
 @task()
 def send_letter_batch(
     *, letter_id: int, delivery_ids: list[int], attempt: int = 1
@@ -268,7 +247,11 @@ def send_letter_batch(
         LetterPage.objects.filter(pk=letter_id).update(sent_count=F("sent_count") + 1)
         sent += 1
     if failed:
-        retried = _retry_later(letter_id, failed, attempt)
+        retried = retry_later(
+            send_letter_batch,
+            attempt=attempt,
+            kwargs={"letter_id": letter_id, "delivery_ids": failed},
+        )
         logger.error(
             "Letter %s: %s emails failed (attempt %s of %s, %s): %s",
             letter_id,

@@ -16,10 +16,12 @@ and another runs the task again (`send_once`, `retex.worker`).
 
 import contextlib
 import contextvars
+import datetime
 import logging
 
 from django.core.mail import EmailMessage
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, router, transaction
+from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,31 @@ class running_task:
     def __exit__(self, *exc_info):
         _current_task.reset(self._token)
         return False
+
+
+# Tasks that schedule their own next attempt (emails, digest and letter
+# batches): seconds before the 2nd, 3rd and 4th attempts; the 4th failure is final.
+RETRY_DELAYS = (5 * 60, 30 * 60, 3 * 3600)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+def retry_later(task_obj, *, attempt: int, kwargs: dict) -> bool:
+    """Enqueue `task_obj` again with `kwargs`, one attempt on, after this
+    attempt's delay. False when this was the last attempt, when the backend
+    cannot run a task later, or when the retry could not be enqueued (logged)."""
+    if attempt >= MAX_ATTEMPTS:
+        return False
+    try:
+        if not task_obj.get_backend().supports_defer:
+            return False
+        run_after = timezone.now() + datetime.timedelta(
+            seconds=RETRY_DELAYS[attempt - 1]
+        )
+        task_obj.using(run_after=run_after).enqueue(**kwargs, attempt=attempt + 1)
+    except Exception:
+        logger.exception("Could not schedule the next attempt of %s", task_obj.name)
+        return False
+    return True
 
 
 def send_once(message) -> bool:
