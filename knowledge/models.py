@@ -555,3 +555,33 @@ class DocumentText(models.Model):
 
     def __str__(self):
         return str(self.document)
+
+
+class PracticeProposal(models.Model):
+    """A practice a member proposed from Mon espace (`knowledge/proposals.py`).
+
+    Who proposed which page, for « Mes propositions » and for who may change it
+    from the front office; its `token` (one per form shown) makes a double
+    submit create one page.
+    """
+
+    page = models.OneToOneField(
+        PracticePage, on_delete=models.CASCADE, related_name="proposal"
+    )
+    author = models.ForeignKey(
+        "members.User",
+        verbose_name=_("auteur"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="practice_proposals",
+    )
+    token = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposition de retour d'expérience")
+        verbose_name_plural = _("propositions de retours d'expérience")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self):
+        return str(self.page)
