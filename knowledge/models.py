@@ -75,7 +75,7 @@ class KnowledgeIndexPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge.views import listing_context
+        from knowledge.listing import listing_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_context(request, index_page=self))

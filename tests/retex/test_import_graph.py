@@ -112,7 +112,7 @@ def test_nothing_imports_the_composition_root():
     assert importers == []
 
 
-@pytest.mark.parametrize("app", ["events", "members", "aid", "search"])
+@pytest.mark.parametrize("app", ["events", "members", "aid", "search", "knowledge"])
 def test_models_do_not_import_views(app):
     """Models are below views: a model importing its app's views (or the page
     cache's middleware) ties the data layer to the web layer."""

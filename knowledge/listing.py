@@ -1,3 +1,7 @@
+"""`/ressources/`: the listing's context (filters, page of results), built for
+`KnowledgeIndexPage.get_context`; a module of its own so that models never
+import views."""
+
 from django.http import QueryDict
 
 from knowledge.forms import KnowledgeFilterForm
