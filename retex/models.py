@@ -104,14 +104,52 @@ class SiteSettings(BaseGenericSetting):
         verbose_name = _("réglages du site")
 
 
+class ThemeColour(models.TextChoices):
+    """The palette of theme colours. Each one is a pair in retex.css
+    (`.theme--<value>`: `--theme-ink` on `--theme-tint`, at least 4.5:1, checked by
+    tests/retex/test_theme_colours.py). A colour only decorates: the theme's name
+    is always written."""
+
+    BLUE = "blue", _("Bleu")
+    GREEN = "green", _("Vert")
+    PURPLE = "purple", _("Violet")
+    ORANGE = "orange", _("Orange")
+    RASPBERRY = "raspberry", _("Framboise")
+    TEAL = "teal", _("Sarcelle")
+    OCHRE = "ochre", _("Ocre")
+    SLATE = "slate", _("Ardoise")
+
+
+def next_theme_colour() -> str:
+    """A new theme's colour: the palette's next one after the existing themes'
+    (the rule the data migration applied to the first themes, by creation order)."""
+    palette = ThemeColour.values
+    return palette[Theme.objects.count() % len(palette)]
+
+
 class Theme(models.Model):
     """The shared taxonomy of articles, practices, events and member profiles."""
 
     name = models.CharField(_("nom"), max_length=80, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True, max_length=500)
+    colour = models.CharField(
+        _("couleur"),
+        max_length=20,
+        choices=ThemeColour.choices,
+        default=next_theme_colour,
+        help_text=_(
+            "Couleur des étiquettes du thème sur les cartes, les pages et les "
+            "filtres. Le nom du thème est toujours écrit."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("colour"),
+    ]
 
     class Meta:
         verbose_name = _("thème")
@@ -120,3 +158,8 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def css_class(self) -> str:
+        """Classes of the theme's tags: `theme theme--<colour>` (retex.css)."""
+        return f"theme theme--{self.colour or ThemeColour.BLUE}"

@@ -1,6 +1,7 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.models import PageViewRestriction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -42,7 +43,11 @@ class ThemeViewSet(SnippetViewSet):
     menu_label = _("Thèmes")
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "slug"]
+    list_display = [
+        "name",
+        "slug",
+        Column("colour", label=_("Couleur"), accessor="get_colour_display"),
+    ]
     search_fields = ["name", "description"]
     ordering = ["name"]
 
