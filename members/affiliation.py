@@ -42,7 +42,7 @@ from members.models import (
 from members.territories import PUBLIC_MAIL_DOMAINS
 from retex.tasks import enqueue_after_commit, send_email
 from retex.visibility import MEMBERS_GROUP
-from territories.text import normalize_name
+from territories.text import normalize_name, with_article
 
 
 class AffiliationError(Exception):
@@ -397,12 +397,12 @@ def sync_collectivity_members(collectivity: CollectivityPage) -> None:
 def _notify_requester(affiliation: Affiliation) -> None:
     context = {"affiliation": affiliation, "collectivity": affiliation.collectivity}
     if affiliation.status == AffiliationStatus.APPROVED:
-        subject = _("Votre rattachement à %(name)s est accepté") % {
-            "name": affiliation.collectivity.title
+        subject = _("Votre rattachement %(to_name)s est accepté") % {
+            "to_name": with_article(affiliation.collectivity.title, "à")
         }
     else:
-        subject = _("Votre demande de rattachement à %(name)s") % {
-            "name": affiliation.collectivity.title
+        subject = _("Votre demande de rattachement %(to_name)s") % {
+            "to_name": with_article(affiliation.collectivity.title, "à")
         }
     enqueue_after_commit(
         send_email,
@@ -434,8 +434,8 @@ def _notify_deciders(affiliation: Affiliation) -> None:
                 )
             )
         )
-    subject = "[Retex] " + _("Demande de rattachement à %(name)s") % {
-        "name": affiliation.collectivity.title
+    subject = "[Retex] " + _("Demande de rattachement %(to_name)s") % {
+        "to_name": with_article(affiliation.collectivity.title, "à")
     }
     body = render_to_string(
         "members/email/affiliation_requested.txt",

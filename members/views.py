@@ -47,6 +47,7 @@ from members.front_office import (
 )
 from members.models import Affiliation
 from members.personal_data import account_delete, personal_data_export
+from territories.text import with_article
 
 
 def _parse_id(value) -> int:
@@ -68,8 +69,8 @@ def my_space(request):
     if attached is not None:
         messages.success(
             request,
-            _("Votre adresse appartient à %(name)s : vous y êtes rattaché·e.")
-            % {"name": attached.collectivity.title},
+            _("Votre adresse est celle %(of_name)s : vous y êtes rattaché·e.")
+            % {"of_name": with_article(attached.collectivity.title, "de")},
         )
     context = {
         "affiliation": open_affiliation(user),
@@ -138,17 +139,17 @@ def affiliation_request_view(request):
             if affiliation.status == "acceptee":
                 messages.success(
                     request,
-                    _("Vous êtes rattaché·e à %(name)s.")
-                    % {"name": affiliation.collectivity.title},
+                    _("Vous êtes rattaché·e %(to_name)s.")
+                    % {"to_name": with_article(affiliation.collectivity.title, "à")},
                 )
             else:
                 messages.success(
                     request,
                     _(
-                        "Votre demande est envoyée aux représentants de %(name)s. "
+                        "Votre demande est envoyée aux représentants %(of_name)s. "
                         "Vous serez prévenu·e par courriel."
                     )
-                    % {"name": affiliation.collectivity.title},
+                    % {"of_name": with_article(affiliation.collectivity.title, "de")},
                 )
             return redirect("my_space")
     results = collectivity_search(query) if query and chosen is None else []
@@ -191,8 +192,8 @@ def affiliation_leave(request):
     else:
         messages.success(
             request,
-            _("Vous n'êtes plus rattaché·e à %(name)s.")
-            % {"name": affiliation.collectivity.title},
+            _("Vous n'êtes plus rattaché·e %(to_name)s.")
+            % {"to_name": with_article(affiliation.collectivity.title, "à")},
         )
     return redirect("my_space")
 
@@ -225,10 +226,12 @@ def affiliation_decide(request, affiliation_id, decision):
             affiliation_approve(affiliation_id=affiliation.pk, by=request.user)
             messages.success(
                 request,
-                _("%(name)s est rattaché·e à %(collectivity)s.")
+                _("%(name)s est rattaché·e %(to_collectivity)s.")
                 % {
                     "name": affiliation.user,
-                    "collectivity": affiliation.collectivity.title,
+                    "to_collectivity": with_article(
+                        affiliation.collectivity.title, "à"
+                    ),
                 },
             )
         elif decision == "refuser":
@@ -318,11 +321,11 @@ def collectivity_profile_edit(request, collectivity_id):
                 messages.success(
                     request,
                     _(
-                        "Vos modifications du profil de %(name)s sont envoyées en "
+                        "Vos modifications du profil %(of_name)s sont envoyées en "
                         "relecture : elles seront publiées une fois validées par "
                         "l'équipe de l'association."
                     )
-                    % {"name": collectivity.title},
+                    % {"of_name": with_article(collectivity.title, "de")},
                 )
                 return redirect("my_space")
     else:

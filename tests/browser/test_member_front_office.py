@@ -112,10 +112,10 @@ def test_a_representative_edits_the_profile_reviewed_by_editors(
     log_in(ui, representative)
     ui.go("/mon-espace/")
     ui.activate(
-        main.get_by_role("link", name="Modifier le profil de Ville de Bellerive")
+        main.get_by_role("link", name="Modifier le profil de la Ville de Bellerive")
     )
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Modifier le profil de Ville de Bellerive"
+        "Modifier le profil de la Ville de Bellerive"
     )
     assert page.locator("input[name=siren]").count() == 0
     ui.fill(
@@ -129,7 +129,7 @@ def test_a_representative_edits_the_profile_reviewed_by_editors(
     ui.activate(main.get_by_role("button", name="Envoyer en relecture"))
     expect(main.get_by_role("status")).to_contain_text("envoyées en relecture")
     expect(main).to_contain_text(
-        "Modifier le profil de Ville de Bellerive — En relecture"
+        "Modifier le profil de la Ville de Bellerive — En relecture"
     )
     ui.step("profil-en-relecture")
 

@@ -103,11 +103,11 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
     ui.step("demande-de-rattachement")
     ui.activate(
         main.get_by_role(
-            "button", name="Demander mon rattachement à Ville de Bellerive"
+            "button", name="Demander mon rattachement à la Ville de Bellerive"
         )
     )
     expect(main.get_by_role("status")).to_contain_text(
-        "Votre demande est envoyée aux représentants de Ville de Bellerive"
+        "Votre demande est envoyée aux représentants de la Ville de Bellerive"
     )
     ui.step("demande-envoyee")
 
@@ -124,7 +124,7 @@ def test_a_newcomer_signs_up_joins_registers_and_cancels_for_a_waiting_colleague
     other.step("representante-demandes")
     other.activate(ui_main.get_by_role("button", name="Accepter Alex Morel"))
     expect(ui_main.get_by_role("status")).to_contain_text(
-        "est rattaché·e à Ville de Bellerive"
+        "est rattaché·e à la Ville de Bellerive"
     )
     other.step("representante-accepte")
     affiliation = Affiliation.objects.get(user__email=NEWCOMER)

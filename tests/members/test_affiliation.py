@@ -75,7 +75,7 @@ def test_another_address_waits_for_a_representative_who_is_told(
     assert request.status == AffiliationStatus.PENDING
     assert not is_network_member(elected)
     assert [m.to for m in mail.outbox] == [["rep@lannion.fr"]]
-    assert "Demande de rattachement à Ville de Lannion" in mail.outbox[0].subject
+    assert "Demande de rattachement à la Ville de Lannion" in mail.outbox[0].subject
 
     mail.outbox.clear()
     committed(affiliation_approve, affiliation_id=request.pk, by=representative)

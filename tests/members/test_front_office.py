@@ -117,7 +117,7 @@ def test_a_change_waits_for_review_and_the_live_profile_stays(
     assert "Yann Le Goff" not in public
 
     space = visible_text(client.get("/mon-espace/").content.decode())
-    assert "Modifier le profil de Ville de Lannion — En relecture" in space
+    assert "Modifier le profil de la Ville de Lannion — En relecture" in space
 
     # An editor approves: the change is published.
     editor = UserFactory(is_staff=True, is_superuser=True)

@@ -431,7 +431,9 @@ def test_representatives_email_names_the_person_and_function(lannion, committed)
     committed(affiliation_request, user=asking, collectivity=lannion)
 
     [message] = [m for m in mail.outbox if m.to == ["rep@lannion.fr"]]
-    assert "Camille Durand demande à être rattaché·e à Ville de Lannion" in message.body
+    assert (
+        "Camille Durand demande à être rattaché·e à la Ville de Lannion" in message.body
+    )
     assert "Élu ou élue" in message.body
     assert "Adjointe au numérique" in message.body
     assert "camille@exemple-mairie.fr" in message.body

@@ -31,6 +31,6 @@ def test_a_too_long_message_keeps_the_chosen_collectivity_and_says_why(client, s
     )
     assert response.status_code == 200
     text = visible_text(response.content.decode())
-    assert "Demander mon rattachement à Ville de Lannion" in text
+    assert "Demander mon rattachement à la Ville de Lannion" in text
     assert "1000 caractères" in text
     assert not place.affiliations.exists()
