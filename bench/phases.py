@@ -53,6 +53,15 @@ SEARCH_QUERIES = [
     "écoles",
     "RGPD",
     "mutualisation des communes",
+    # Forgiving search: typos (corrected), a question (relaxed), places, and
+    # a query finding nothing at all (correction and relaxation both tried).
+    "cybersécurté",
+    "inclsion numérique",
+    "comment financer un conseiller numérique quand l'aide de l'État s'arrête ?",
+    "62",
+    "Pas-de-Calais",
+    "22300",
+    "wxqzt kvybj",
 ]
 
 
