@@ -1,8 +1,8 @@
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from knowledge.models import KnowledgePage
+from knowledge.models import Interviewee, KnowledgePage
 from retex.images import renditions_prefetch
 from retex.page_cache import remember_for_visibility
 from retex.visibility import pages_visible_to
@@ -34,10 +34,29 @@ def knowledge_listing(*, user, filters: dict | None = None):
         # (a subquery read once), not DISTINCT on whole rows, which copies every
         # matching page, body included, into a temporary table before sorting.
         pages = KnowledgePage.objects.filter(pk__in=pages.values("pk"))
-    return (
-        pages.select_related("hero_image")
-        .prefetch_related("themes", renditions_prefetch("hero_image", "card"))
-        .order_by("-publication_date", "-first_published_at", "-pk")
+    return with_card_relations(pages).order_by(
+        "-publication_date", "-first_published_at", "-pk"
+    )
+
+
+def with_card_relations(pages):
+    """What a card shows (knowledge/includes/card.html), fetched with the pages:
+    the illustration, the themes, an interview's people with their portraits, a
+    practice's collectivity with its logo; each in one query for all the cards
+    (a query is skipped when no card needs it)."""
+    from members.models import CollectivityPage
+
+    people = Interviewee.objects.select_related("portrait", "collectivity")
+    collectivities = CollectivityPage.objects.select_related("logo")
+    return pages.select_related(
+        "hero_image", "interviewpage", "practicepage"
+    ).prefetch_related(
+        "themes",
+        renditions_prefetch("hero_image", "card"),
+        Prefetch("interviewpage__interviewees", queryset=people),
+        renditions_prefetch("interviewpage__interviewees__portrait", "portrait"),
+        Prefetch("practicepage__collectivity", queryset=collectivities),
+        renditions_prefetch("practicepage__collectivity__logo", "logo"),
     )
 
 
@@ -83,9 +102,7 @@ def knowledge_related(page: KnowledgePage, *, user, limit: int = 3):
         depends_on=("selection:knowledge.knowledgepage",),
     )
     found = pages_visible_to(KnowledgePage.objects.filter(pk__in=chosen), user=user)
-    found = found.select_related("hero_image").prefetch_related(
-        "themes", renditions_prefetch("hero_image", "card")
-    )
+    found = with_card_relations(found)
     by_pk = {p.pk: p for p in found}
     return [by_pk[pk] for pk in chosen if pk in by_pk]
 
