@@ -53,7 +53,11 @@ def _calendar_response(data: bytes, *, filename: str, private: bool) -> HttpResp
 def agenda_feed(request):
     events = feed_rows(feed_events(request), request=request)
     data = feed_ical(events, name=_("Retex — agenda"))
-    return _calendar_response(data, filename="agenda.ics", private=False)
+    response = _calendar_response(data, filename="agenda.ics", private=False)
+    # Only the events' own fields and sessions (no seats): a registration
+    # leaves the stored feed alone (`retex.page_cache.invalidation`).
+    response.page_cache_tags = ("kind:events.eventpage",)
+    return response
 
 
 # --- Private feed ------------------------------------------------------------------

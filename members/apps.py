@@ -38,3 +38,8 @@ def declare_cache_dependencies() -> None:
     # signed-in key, never of a page.
     declare_invisible("members.user", "members.user_groups")
     declare_invisible("members.user_user_permissions")
+    # Who belongs to which collectivity: shown in Mon espace and the admin only;
+    # whether a person is a member is read on each request (the signed-in key),
+    # never stored in a page. Undeclared, every request to join (and every
+    # attachment at sign-in) started a new generation.
+    declare_invisible("members.affiliation")

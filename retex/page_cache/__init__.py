@@ -80,6 +80,7 @@ from retex.page_cache.invalidation import (
     connect_signals,
     declare,
     declare_invisible,
+    recording_bumps,
 )
 from retex.page_cache.keys import (
     HEADER,
@@ -146,6 +147,7 @@ __all__ = [
     "new_generation",
     "page_is_public",
     "personal_marker",
+    "recording_bumps",
     "remember_for_visibility",
     "rendering_shell",
     "request_key",

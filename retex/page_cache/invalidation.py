@@ -29,11 +29,18 @@ What a write bumps, once its transaction commits:
 
 Apps declare their own models from their `AppConfig.ready()`; this package
 imports no other app.
+
+What each write makes out of date is logged at DEBUG on `retex.page_cache`
+(`LOG_LEVEL=DEBUG`), and `recording_bumps()` collects it: the benchmark's
+mixed run lists, per kind of write, the tags it bumped and the writes that
+started a new generation (and which model did).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models.signals import (
@@ -47,6 +54,8 @@ from wagtail.models import COMMENTS_RELATION_NAME, Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from retex.page_cache.storage import invalidate, invalidate_tags
+
+logger = logging.getLogger("retex.page_cache")
 
 # Third-party apps whose rows no cached page shows (some are written while pages
 # render or during every login). The project's apps declare their own.
@@ -219,19 +228,57 @@ def change_is_visible(sender, update_fields=None) -> bool:
     return tags_of_write(sender, None, update_fields) != set()
 
 
-def _record(tags: set[str] | None, using=None) -> None:
+# Who wants to know what each write makes out of date (`recording_bumps`).
+_observers: list[Callable[[str, frozenset[str] | None], None]] = []
+
+
+@contextmanager
+def recording_bumps() -> Iterator[list[tuple[str, frozenset[str] | None]]]:
+    """Within the block, every write's origin (the model label, or the signal:
+    "published:app.model", "move", "migrate") and what it makes out of date:
+    the tags it bumps (`ANY` comes with them, implied) or None for a new
+    generation, in order; writes that change nothing shown are not listed.
+    What is listed is scheduled: it happens when the transaction commits."""
+    recorded: list[tuple[str, frozenset[str] | None]] = []
+
+    def observe(origin, tags):
+        recorded.append((origin, tags))
+
+    _observers.append(observe)
+    try:
+        yield recorded
+    finally:
+        _observers.remove(observe)
+
+
+def _record(tags: set[str] | None, using=None, *, origin: str = "") -> None:
+    if tags is not None and not tags:
+        return
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s: %s",
+            origin or "write",
+            "new generation" if tags is None else ", ".join(sorted(tags)),
+        )
+    for observe in list(_observers):
+        observe(origin, None if tags is None else frozenset(tags))
     if tags is None:
         invalidate(using)
-    elif tags:
+    else:
         invalidate_tags(tags, using)
 
 
+def _label(sender) -> str:
+    return getattr(getattr(sender, "_meta", None), "label_lower", str(sender))
+
+
 def _row_saved(sender, instance=None, update_fields=None, using=None, **kwargs):
-    _record(tags_of_write(sender, instance, update_fields), using)
+    tags = tags_of_write(sender, instance, update_fields)
+    _record(tags, using, origin=_label(sender))
 
 
 def _row_deleted(sender, instance=None, using=None, **kwargs):
-    _record(tags_of_write(sender, instance), using)
+    _record(tags_of_write(sender, instance), using, origin=_label(sender))
 
 
 def _relation_changed(sender, instance=None, action="", using=None, **kwargs):
@@ -242,31 +289,33 @@ def _relation_changed(sender, instance=None, action="", using=None, **kwargs):
     declared = _declaration(sender)
     if declared is not None and declared.tags is None:
         return
+    origin = _label(sender)
     if isinstance(instance, Page):
-        _record(page_tags(instance), using)
+        _record(page_tags(instance), using, origin=origin)
     else:
-        _record(None, using)
+        _record(None, using, origin=origin)
 
 
 def _page_changed(sender, instance=None, **kwargs):
     # The save that published or unpublished the page said whether the
     # selection changed; this is for rows written without `save`.
+    origin = f"published:{_label(sender)}"
     if instance is None:
-        _record(None)
+        _record(None, origin=origin)
     else:
         selection = getattr(instance, "_page_cache_selection", True)
-        _record(page_tags(instance, selection=selection))
+        _record(page_tags(instance, selection=selection), origin=origin)
 
 
 def _page_moved(sender, **kwargs):
     # URLs below the page change: everything.
-    invalidate()
+    _record(None, origin="move")
 
 
 def _migrated(sender, using=None, **kwargs):
     # Every deployment runs `migrate`: pages rendered by the previous release
     # (older templates, static files that no longer exist) are dropped.
-    invalidate(using)
+    _record(None, using, origin="migrate")
 
 
 def connect_signals() -> None:
