@@ -6,14 +6,35 @@ class AidConfig(AppConfig):
     name = "aid"
     verbose_name = _("Entraide")
     # What this app shows on shared pages (`retex.declarations`).
+    home_sections = {"open_questions": "aid.home.open_questions"}
     collectivity_sections = {"aid": "aid.collectivity_story.collectivity_questions"}
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from aid import personal_data  # noqa: F401 (its export provider)
-        from retex.page_cache import declare_invisible
 
-        # Questions and answers are for members, on pages never page-cached
-        # (`/entraide/` is a view that does not opt in): writing them makes no
-        # stored page out of date.
-        declare_invisible("aid")
+        declare_cache_dependencies()
+
+
+def declare_cache_dependencies() -> None:
+    """What a write of this app's rows changes on cached pages
+    (`retex.page_cache.invalidation`)."""
+    from retex.page_cache import declare, declare_invisible
+
+    # Threads are read on pages never page-cached (`/entraide/` is a view that
+    # does not opt in), but the home page shows the latest open questions,
+    # their answer counts and public threads (`aid.home`): a question or an
+    # answer that appears, disappears or changes status or title changes it.
+    # The home page declares no tags: any declared write bumps what it depends on.
+    declare(
+        "aid.question",
+        lambda question: ("aid:questions",),
+        bookkeeping=("consent", "knowledge_page", "updated_at"),
+    )
+    declare(
+        "aid.answer",
+        lambda answer: ("aid:questions",),
+        bookkeeping=("body", "edited_at", "consent", "is_solution"),
+    )
+    # Marks, reports, solicitations, themes of a question: never on a cached page.
+    declare_invisible("aid")

@@ -1,0 +1,38 @@
+"""The home page's mutual-aid section (`home_sections` in `aid/apps.py`).
+
+Who sees what is the page cache's rule (`retex.page_cache.signed_in_request_key`
+keys signed-in copies by `sees_members_content`): people who see members-only
+content get the latest open questions; everybody else only threads an editor
+made public, with the number of open questions and how to join. A members-only
+title is never in their copy.
+"""
+
+from django.db.models import Count, Q
+
+from aid.models import Question, QuestionStatus, Visibility
+from retex.visibility import sees_members_content
+
+LATEST = 3
+
+
+def open_questions(*, user) -> dict:
+    """{"members", "questions", "open_count"}: two queries, whatever the
+    number of questions."""
+    visible = Question.objects.filter(hidden=False)
+    open_count = visible.filter(status=QuestionStatus.OPEN).count()
+    members = sees_members_content(user)
+    if members:
+        shown = visible.filter(status=QuestionStatus.OPEN).annotate(
+            answer_count=Count("answers", filter=Q(answers__hidden=False))
+        )
+    else:
+        # Public threads: visitors read only the answers of those who agreed.
+        shown = visible.filter(visibility=Visibility.PUBLIC).annotate(
+            answer_count=Count(
+                "answers", filter=Q(answers__hidden=False, answers__consent=True)
+            )
+        )
+    questions = list(
+        shown.select_related("collectivity").order_by("-created_at", "-pk")[:LATEST]
+    )
+    return {"members": members, "questions": questions, "open_count": open_count}
