@@ -193,6 +193,17 @@ class EventPage(RoutablePageMixin, Page):
             "prévenus par courriel."
         ),
     )
+    # The member collectivity that hosts it: shown on the event, counted on the
+    # collectivity's page (`events.collectivity_story`).
+    host_collectivity = models.ForeignKey(
+        "members.CollectivityPage",
+        verbose_name=_("collectivité d'accueil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_events",
+        help_text=_("La collectivité membre qui accueille l'événement, s'il y a lieu."),
+    )
     materials = StreamField(
         [("document", DocumentLinkBlock()), ("link", LinkBlock())],
         verbose_name=_("supports"),
@@ -226,6 +237,7 @@ class EventPage(RoutablePageMixin, Page):
                 FieldPanel("address"),
                 FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
                 FieldPanel("region"),
+                PageChooserPanel("host_collectivity", "members.CollectivityPage"),
             ],
             heading=_("Lieu"),
         ),
