@@ -10,7 +10,8 @@ class KnowledgeConfig(AppConfig):
     home_sections = {"latest_knowledge": "knowledge.selectors.knowledge_latest"}
 
     def ready(self):
-        from knowledge import signals  # noqa: F401
+        # "Mes propositions" in Mon espace.
+        from knowledge import my_space, signals  # noqa: F401
 
         declare_cache_dependencies()
 
@@ -37,3 +38,5 @@ def declare_cache_dependencies() -> None:
     )
     # Text extracted from documents, for search only.
     declare_invisible("knowledge.documenttext")
+    # Who proposed a practice: shown in Mon espace only, never cached.
+    declare_invisible("knowledge.practiceproposal")

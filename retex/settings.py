@@ -381,6 +381,9 @@ RETEX_RATE_LIMITS = {
     "aid_post": "20/h",
     # The letter's public subscription form (each POST may send an email).
     "letter_subscribe": "10/h",
+    # Practices proposed or changed from Mon espace (each starts a review and
+    # emails the moderators).
+    "practice_proposal": "20/h",
 }
 # RATE_LIMITS="search_api=600/m,event_registration=10/10m" overrides some of them
 # (the benchmark, a load generator on one address, lifts them this way).
