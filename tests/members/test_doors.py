@@ -407,7 +407,7 @@ def test_an_address_registered_in_other_letters_is_a_registered_address(client):
     assert response["Location"] == "/accounts/confirm-email/"
     assert User.objects.filter(email__iexact="deja@ville-exemple.fr").count() == 1
     [notice] = mail.outbox
-    assert notice.subject == "[Retex] Ce compte existe déjà"
+    assert notice.subject == "[Retex] Un compte Retex existe déjà à cette adresse"
 
 
 # --- Sign-ups racing for one new address --------------------------------------------

@@ -211,7 +211,7 @@ def test_login_with_mfa_asks_for_the_code_after_the_password(client, staff):
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
     page = client.get(response["Location"])
-    assert "Authentification à deux facteurs" in visible_text(page.content.decode())
+    assert "Code de connexion" in visible_text(page.content.decode())
 
     response = client.post(
         "/accounts/2fa/authenticate/", {"code": current_code(secret)}

@@ -141,7 +141,7 @@ def test_signing_up_again_with_a_registered_address_tells_nothing_on_the_page(
     assert registered["Location"] == unknown["Location"]
     # Only the owner of the registered address learns it, in their mailbox.
     notice = next(m for m in mail.outbox if m.to == ["deja@ville-exemple.fr"])
-    assert notice.subject == "[Retex] Ce compte existe déjà"
+    assert notice.subject == "[Retex] Un compte Retex existe déjà à cette adresse"
     assert "Un compte utilise déjà cette adresse" in notice.body
     assert urlsplit(only_link(notice)).path == "/accounts/password/reset/"
 
@@ -162,7 +162,7 @@ def test_password_reset_emails_a_link_to_a_known_address(client):
     assert message.to == ["camille.durand@ville-exemple.fr"]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.subject == "[Retex] Réinitialisation de votre mot de passe"
-    assert "réinitialisation de mot de passe" in message.body
+    assert "choisir un nouveau mot de passe" in message.body
     assert urlsplit(only_link(message)).path.startswith("/accounts/password/reset/key/")
 
 
@@ -201,7 +201,9 @@ def test_password_reset_answers_an_unknown_address_exactly_the_same(client):
         unknown["Location"],
     )
     assert known_page == unknown_page
-    assert "Nous vous avons envoyé un e-mail" in visible_text(known_page.decode())
+    assert "Nous venons d'écrire à l'adresse indiquée" in visible_text(
+        known_page.decode()
+    )
 
 
 def test_an_unknown_address_is_only_told_in_its_own_mailbox(client):
@@ -211,7 +213,7 @@ def test_an_unknown_address_is_only_told_in_its_own_mailbox(client):
     [message] = mail.outbox
     assert message.to == ["inconnu@ville-exemple.fr"]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
-    assert message.subject == "[Retex] Compte inconnu"
+    assert message.subject == "[Retex] Aucun compte Retex à cette adresse"
     assert "Aucun compte Retex n'utilise cette adresse" in message.body
     assert urlsplit(only_link(message)).path == "/accounts/signup/"
 
