@@ -5,7 +5,6 @@ from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.views import serve as wagtail_serve
 
 from aid.sitemaps import PublicThreadSitemap
 from events import feeds as event_feeds
@@ -16,6 +15,7 @@ from letter.subscriptions import confirm_view as letter_confirm_view
 from members.directory import directory_export_csv, directory_export_json
 from retex.health import healthz
 from retex.links import Sitemap
+from retex.serving import serve_page
 from retex.views import robots_txt
 from search import views as search_views
 
@@ -49,7 +49,7 @@ urlpatterns = [
     path("evenements/agenda.ics", event_feeds.agenda_feed, name="events_agenda_ics"),
     # `<event URL>evenement.ics`: Wagtail's pattern allows no dot, so route it here
     # to the page (its `evenement.ics/` route, with the page's view restrictions).
-    re_path(r"^((?:[\w\-]+/)+evenement\.ics)$", wagtail_serve, name="event_ics"),
+    re_path(r"^((?:[\w\-]+/)+evenement\.ics)$", serve_page, name="event_ics"),
     path(
         "mon-espace/agenda/<str:token>.ics",
         event_feeds.private_feed,
@@ -63,7 +63,6 @@ urlpatterns = [
     path("mon-espace/abonnements/", include("following.urls")),
     path("desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("lettre/confirmer/<str:token>/", letter_confirm_view, name="letter_confirm"),
-    path("mon-espace/pratiques/", include("knowledge.urls")),
     path("mon-espace/", include("members.urls")),
     path("entraide/", include("aid.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
@@ -95,4 +94,16 @@ if settings.DEBUG:
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's URLs, its page view replaced by `retex.serving.serve_page` (same
+# pattern and name, routed in fewer queries).
+urlpatterns += [
+    path(
+        "",
+        include(
+            [
+                *(p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"),
+                re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
+            ]
+        ),
+    )
+]

@@ -72,8 +72,18 @@ def failed_restrictions(user) -> list[PageViewRestriction]:
     """
     cached = getattr(user, "_retex_failed_restrictions", None)
     if cached is None:
-        cached = [r for r in all_restrictions() if not passes_restriction(r, user)]
+        cached = [r for r in every_restriction(user) if not passes_restriction(r, user)]
         user._retex_failed_restrictions = cached
+    return cached
+
+
+def every_restriction(user) -> list[PageViewRestriction]:
+    """`all_restrictions()`, remembered on the user object (one request) like
+    `failed_restrictions`: the teaser hook and the routing of the page
+    (`retex.serving`) read them once."""
+    cached = getattr(user, "_retex_all_restrictions", None)
+    if cached is None:
+        cached = user._retex_all_restrictions = all_restrictions()
     return cached
 
 
