@@ -4,7 +4,8 @@ Unique words are placed in a members-only page's body, a never-published page,
 a newer unpublished revision of a public page, a members-only event and the
 text of a document attached to the members-only page, a question to the network
 (`/entraide/`) and its answer, the title of a members-only synthesis of a past
-public event (and the email announcing it). An anonymous visitor and
+public event (and the email announcing it), a practice a member proposed from
+Mon espace, waiting for the editors' review. An anonymous visitor and
 a logged-in non-member then crawl every link of the site from the home page,
 and request every feed, export, search surface, calendar and file URL: no
 answer may contain any of the words. A member does find them where they belong,
@@ -30,6 +31,7 @@ from aid.answers import answer_create
 from aid.questions import question_create
 from events.models import CalendarToken, Registration, RegistrationStatus
 from knowledge.models import KnowledgePageDocument
+from knowledge.proposals import practice_propose
 from members.affiliation import affiliation_request
 from retex.visibility import MEMBERS_GROUP
 from tests.factories import (
@@ -53,6 +55,7 @@ IN_DOCUMENT = "zorglubdocument"
 IN_QUESTION = "zorglubquestion"
 IN_ANSWER = "zorglubreponse"
 IN_SYNTHESIS = "zorglubsynthese"
+IN_PROPOSAL = "zorglubproposition"
 WORDS = (
     IN_SYNTHESIS,
     IN_MEMBERS_PAGE,
@@ -62,6 +65,7 @@ WORDS = (
     IN_DOCUMENT,
     IN_QUESTION,
     IN_ANSWER,
+    IN_PROPOSAL,
 )
 
 MAX_CRAWL = 400
@@ -165,6 +169,18 @@ def site(section, django_capture_on_commit_callbacks):
         body=f"Réponse {IN_ANSWER}.",
         token=uuid.uuid4(),
     )
+    # A practice proposed from Mon espace, in review (a draft).
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal, _ = practice_propose(
+            user=asker,
+            token=uuid.uuid4(),
+            values={
+                "title": f"Pratique {IN_PROPOSAL}",
+                "lead": f"Chapô {IN_PROPOSAL}",
+                "collectivity": lannion,
+                "actions": f"<p>Actions {IN_PROPOSAL}.</p>",
+            },
+        )
     call_command("search_reindex", verbosity=0)
 
     member = verified(UserFactory(email="membre@ville-lannion.fr"))
@@ -193,6 +209,7 @@ def site(section, django_capture_on_commit_callbacks):
         "member": member,
         "outsider": outsider,
         "question": question,
+        "proposal": proposal,
         "outsider_token": CalendarToken.objects.create(user=outsider, token="o" * 40),
         "member_token": CalendarToken.objects.create(user=member, token="m" * 40),
     }
@@ -256,6 +273,10 @@ def surfaces(d) -> list[str]:
         # already knows them. Any other slug redirects only those who may read it.
         f"/entraide/{d['question'].pk}-x/",
         "/api/search/suggest/?q=Question",
+        "/api/search/suggest/?q=Pratique",
+        "/mon-espace/pratiques/proposer/",
+        f"/mon-espace/pratiques/{d['proposal'].pk}/modifier/",
+        f"/ressources/fiche/{d['proposal'].pk}.pdf",
     ]
     for word in WORDS:
         urls += [f"/recherche/?q={word}", f"/api/search/?q={word}"]
