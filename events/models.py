@@ -556,3 +556,29 @@ class CalendarToken(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class FeedEntry(models.Model):
+    """An event's VEVENTs as the public feed (`agenda.ics`) writes them, kept
+    with the event so the feed is a concatenation of stored texts
+    (`events.feed_entries`: rewritten in the transaction of every write that
+    changes them; `manage.py rebuild_event_feed` writes them all again).
+
+    `text` holds the VEVENTs with a placeholder DTSTAMP, replaced by the
+    feed's time when it is served; `key` says what the text was written for
+    (the writer's version, the time zone, the event's full URL): an entry
+    whose key differs from the one the feed expects is not used, the event is
+    written afresh instead."""
+
+    event = models.OneToOneField(
+        EventPage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="feed_entry",
+    )
+    text = models.TextField()
+    key = models.TextField()
+
+    class Meta:
+        verbose_name = _("entrée du flux d'agenda")
+        verbose_name_plural = _("entrées du flux d'agenda")
