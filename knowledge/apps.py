@@ -38,5 +38,8 @@ def declare_cache_dependencies() -> None:
     )
     # Text extracted from documents, for search only.
     declare_invisible("knowledge.documenttext")
+    # Stored related content: its writer bumps the `related:<id>` of the pages
+    # whose choice changed (`knowledge.related`).
+    declare_invisible("knowledge.relatedpage", "knowledge.relatedselection")
     # Who proposed a practice: shown in Mon espace only, never cached.
     declare_invisible("knowledge.practiceproposal")

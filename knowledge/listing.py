@@ -5,8 +5,8 @@ import views."""
 from django.http import QueryDict
 
 from knowledge.forms import KnowledgeFilterForm
-from knowledge.selectors import knowledge_listing, knowledge_years
-from retex.page_cache import remember_for_visibility
+from knowledge.selectors import card_dependencies, knowledge_listing, knowledge_years
+from retex.page_cache import depends_on, remember_for_visibility
 from retex.pagination import paginate
 
 PAGE_SIZE = 12
@@ -31,6 +31,11 @@ def listing_context(request, *, index_page) -> dict:
         knowledge_listing(user=request.user, filters=filters),
         per_page=PAGE_SIZE,
     )
+    # The cards' pages and the collectivities they name; which pages match a
+    # filter on collectivities, any collectivity's kind or region.
+    depends_on(request, *card_dependencies(items))
+    if "collectivity_kind" in filters or "region" in filters:
+        depends_on(request, "kind:members.collectivitypage")
     kept = QueryDict(mutable=True)
     for name in form.fields:
         if name in filters:

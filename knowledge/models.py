@@ -66,13 +66,10 @@ class KnowledgeIndexPage(Page):
         verbose_name_plural = _("index des ressources")
 
     def cache_dependencies(self):
-        """Lists knowledge pages, with their collectivities
-        (`retex.page_cache.invalidation`)."""
-        return (
-            f"page:{self.pk}",
-            "kind:knowledge.knowledgepage",
-            "kind:members.collectivitypage",
-        )
+        """Lists knowledge pages (`retex.page_cache.invalidation`); the
+        collectivities their cards name are added as they are shown
+        (`knowledge.listing`)."""
+        return (f"page:{self.pk}", "kind:knowledge.knowledgepage")
 
     def get_context(self, request, *args, **kwargs):
         from knowledge.listing import listing_context
@@ -210,32 +207,42 @@ class KnowledgePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge.selectors import knowledge_related
+        from knowledge.selectors import card_dependencies, knowledge_related
 
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = knowledge_related(self, user=request.user)
-        depends_on(request, *(f"page:{page.pk}" for page in context["related"]))
+        context["related"] = knowledge_related(
+            self,
+            user=request.user,
+            stored=not getattr(request, "is_preview", False),
+            request=request,
+        )
+        depends_on(request, *card_dependencies(context["related"]))
         context["index_url"] = self.get_parent().get_url(request)
         context["can_see_contact"] = sees_members_content(request.user)
         # Through .all(): a preview holds its relations in memory, not in the DB.
-        context["related_collectivities"] = [
-            c for c in self.related_collectivities.all() if c.live
-        ]
+        collectivities = list(self.related_collectivities.all())
+        context["related_collectivities"] = [c for c in collectivities if c.live]
+        # Each collectivity named, live or not (publishing it shows its link).
+        depends_on(
+            request,
+            *(f"page:{pk}" for pk in self.named_collectivity_ids(collectivities)),
+        )
         return context
 
+    def named_collectivity_ids(self, related_collectivities) -> set[int]:
+        """The collectivities this page names (their title, link, card)."""
+        return {c.pk for c in related_collectivities}
+
     # What decides which pages show this one as related content
-    # (`knowledge_related`; view restrictions start a new generation).
+    # (`knowledge.related`, which stores each page's choice when pages are
+    # written; view restrictions start a new generation).
     cache_selection_fields = ("live", "publication_date", "themes")
 
     def cache_dependencies(self):
-        """The page, the choice of its related pages (each one's own tag is
-        added as it is chosen, `get_context`) and its collectivities
-        (`retex.page_cache.invalidation`)."""
-        return (
-            f"page:{self.pk}",
-            "selection:knowledge.knowledgepage",
-            "kind:members.collectivitypage",
-        )
+        """The page, its stored choice of related pages (bumped when the choice
+        changes, `knowledge.related`; each chosen page's own tag is added as it
+        is shown, and the collectivities named, `get_context`)."""
+        return (f"page:{self.pk}", f"related:{self.pk}")
 
     @property
     def theme_names(self) -> str:
@@ -348,6 +355,14 @@ class InterviewPage(KnowledgePage):
             f"{person.name} {person.function} {person.collectivity_label}"
             for person in self.interviewees.all()
         ]
+
+    def named_collectivity_ids(self, related_collectivities) -> set[int]:
+        named = super().named_collectivity_ids(related_collectivities)
+        return named | {
+            person.collectivity_id
+            for person in self.interviewees.all()
+            if person.collectivity_id
+        }
 
 
 class Interviewee(Orderable):
@@ -530,6 +545,10 @@ class PracticePage(KnowledgePage):
     def extra_reading_text(self) -> list[str]:
         return [html_to_text(getattr(self, name)) for name in self.SECTIONS]
 
+    def named_collectivity_ids(self, related_collectivities) -> set[int]:
+        named = super().named_collectivity_ids(related_collectivities)
+        return named | ({self.collectivity_id} if self.collectivity_id else set())
+
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_name or self.contact_email or self.contact_phone)
@@ -585,3 +604,45 @@ class PracticeProposal(models.Model):
 
     def __str__(self):
         return str(self.page)
+
+
+class RelatedPage(models.Model):
+    """One page of a knowledge page's related content, chosen when pages are
+    written rather than on every render (`knowledge.related`).
+
+    A page's rows are the ranking of the other live pages (most shared themes,
+    then newest, then smallest id) down to the `RELATED_LIMIT`-th page under no
+    view restriction: whoever reads the page, its first visible rows are what
+    ranking only the pages this person may see would give.
+    """
+
+    page = models.ForeignKey(KnowledgePage, on_delete=models.CASCADE, related_name="+")
+    related = models.ForeignKey(
+        KnowledgePage, on_delete=models.CASCADE, related_name="related_of"
+    )
+    rank = models.PositiveSmallIntegerField()
+    shared = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "rank"], name="related_page_rank")
+        ]
+
+    def __str__(self):
+        return f"{self.page_id} → {self.related_id}"
+
+
+class RelatedSelection(models.Model):
+    """That a page's related content has been chosen (`RelatedPage`), even
+    when nothing was: without it, the page chooses on each render."""
+
+    page = models.OneToOneField(
+        KnowledgePage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return str(self.page_id)

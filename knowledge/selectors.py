@@ -1,11 +1,11 @@
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 
-from knowledge.models import Interviewee, KnowledgePage
+from knowledge.models import Interviewee, KnowledgePage, RelatedSelection
 from retex.images import renditions_prefetch
-from retex.page_cache import remember_for_visibility
-from retex.visibility import pages_visible_to
+from retex.page_cache import depends_on
+from retex.visibility import page_restrictions_failed, pages_visible_to
 
 
 def knowledge_listing(*, user, filters: dict | None = None):
@@ -85,36 +85,79 @@ def knowledge_latest(*, user, limit: int = 3):
     return list(knowledge_listing(user=user)[:limit])
 
 
-def knowledge_related(page: KnowledgePage, *, user, limit: int = 3):
-    """Other pages sharing the most themes with `page`, then the newest."""
+def knowledge_related(
+    page: KnowledgePage, *, user, limit: int = 3, stored: bool = True, request=None
+):
+    """Other pages sharing the most themes with `page`, then the newest.
+
+    Read from the choice stored when pages were written (`knowledge.related`),
+    filtered by what `user` may see: one query, and its cards' themes and
+    images. Chosen now for a preview (`stored=False`: its themes may not be
+    saved) or a page whose choice is not stored yet; then the page also depends
+    on any change to which knowledge pages exist (`request`, page cache)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from knowledge.related import choose_now
+
+    user = user or AnonymousUser()
+    if stored:
+        # A handful of rows: the view restrictions are checked on their paths
+        # here rather than by the visibility subquery (`page_restrictions_failed`
+        # is the same rule as `pages_visible_to`).
+        stored_pages = _cards(
+            KnowledgePage.objects.live()
+            .filter(related_of__page=page)
+            .order_by("related_of__rank")
+        )
+        found = [p for p in stored_pages if not page_restrictions_failed(p, user)]
+        if found or RelatedSelection.objects.filter(page=page).exists():
+            return found[:limit]
     # Through .all(): a preview's page holds its themes in memory, not in the DB.
     theme_ids = sorted(theme.pk for theme in page.themes.all())
     if not theme_ids:
         return []
-    # Which pages: counted on the themes' link table alone (narrow rows), and
-    # shared by everybody who sees the same pages until a knowledge page's
-    # selection fields (live, date, themes) change; their cards are read fresh.
-    chosen = remember_for_visibility(
-        "knowledge_related",
-        user=user,
-        params=(page.pk, tuple(theme_ids), limit),
-        compute=lambda: _related_ids(page, theme_ids, user=user, limit=limit),
-        depends_on=("selection:knowledge.knowledgepage",),
-    )
-    found = pages_visible_to(KnowledgePage.objects.filter(pk__in=chosen), user=user)
-    found = with_card_relations(found)
-    by_pk = {p.pk: p for p in found}
+    if request is not None:
+        depends_on(request, "selection:knowledge.knowledgepage")
+    chosen = choose_now(page, theme_ids, user=user, limit=limit)
+    by_pk = {p.pk: p for p in _cards(KnowledgePage.objects.filter(pk__in=chosen))}
     return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 
-def _related_ids(page, theme_ids, *, user, limit) -> list[int]:
-    links = KnowledgePage.themes.through.objects
-    visible = pages_visible_to(KnowledgePage.objects.exclude(pk=page.pk), user=user)
-    rows = (
-        links.filter(theme_id__in=theme_ids, knowledgepage__in=visible.values("pk"))
-        .values("knowledgepage_id")
-        .annotate(shared=Count("pk"))
-        .order_by("-shared", "-knowledgepage__publication_date", "knowledgepage_id")
-        .values_list("knowledgepage_id", flat=True)
-    )
-    return list(rows[:limit])
+def _cards(pages):
+    """What a card of a related page shows, fetched up front."""
+    return with_card_relations(pages)
+
+
+def card_collectivity_ids(page) -> set[int]:
+    """The collectivities a page's card names (a practice's, the people of an
+    interview's), read from what `with_card_relations` fetched."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    found = set()
+    try:
+        practice = page.practicepage
+    except ObjectDoesNotExist:
+        practice = None
+    if practice is not None and practice.collectivity_id:
+        found.add(practice.collectivity_id)
+    try:
+        interview = page.interviewpage
+    except ObjectDoesNotExist:
+        interview = None
+    if interview is not None:
+        found.update(
+            person.collectivity_id
+            for person in interview.interviewees.all()
+            if person.collectivity_id
+        )
+    return found
+
+
+def card_dependencies(pages) -> list[str]:
+    """What cards of `pages` show, as page cache tags: each page and the
+    collectivities its card names (`retex.page_cache.depends_on`)."""
+    tags = []
+    for page in pages:
+        tags.append(f"page:{page.pk}")
+        tags.extend(f"page:{pk}" for pk in card_collectivity_ids(page))
+    return tags

@@ -37,3 +37,20 @@ def extract_document_text(*, document_id: int) -> int:
         defaults={"text": text, "file_hash": document.file_hash or ""},
     )
     return len(text)
+
+
+@task()
+def refresh_related_pages(*, changed: list[int] = (), recompute: list[int] = ()) -> int:
+    """Keep the stored related content right after pages `changed` were written
+    (`knowledge.related.refresh`); returns how many pages' choices changed."""
+    from knowledge.related import refresh
+
+    return refresh(changed=changed, recompute=recompute)
+
+
+@task()
+def rebuild_related_pages() -> int:
+    """Choose every page's related content again (`knowledge.related.rebuild`)."""
+    from knowledge.related import rebuild
+
+    return rebuild()
