@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aid.access import can_moderate, can_write
 from aid.errors import NO_SUCH_ANSWER, NOT_A_MEMBER, AidError
-from aid.models import Answer, QuestionStatus, UsefulMark
+from aid.models import Answer, QuestionStatus, Report, UsefulMark
 from aid.notifications import notify
 from aid.questions import _author_collectivity, visible_question
 
@@ -188,6 +188,9 @@ def answer_set_hidden(*, answer_id: int, hidden: bool, by, reason: str = "") -> 
             raise AidError(NO_SUCH_ANSWER)
         if answer.hidden != hidden:
             apply_hidden(answer, hidden)
+            if hidden:
+                # Hiding it is the editors' answer to its waiting reports.
+                Report.objects.filter(answer=answer, handled=False).update(handled=True)
             notify(
                 "hidden" if hidden else "restored",
                 user_id=answer.author_id,

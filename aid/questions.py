@@ -103,6 +103,11 @@ def question_set_hidden(
         if question.hidden != hidden:
             question.hidden = hidden
             question.save(update_fields=["hidden", "updated_at"])
+            if hidden:
+                # Hiding it is the editors' answer to its waiting reports.
+                Report.objects.filter(question=question, handled=False).update(
+                    handled=True
+                )
             notify(
                 "hidden" if hidden else "restored",
                 user_id=question.author_id,

@@ -142,6 +142,8 @@ class ReportViewSet(ModerationViewSet):
     list_filter = ["handled"]
     search_fields = ["reason"]
     form_fields = ["handled"]
+    # The reported words, and the link to hide or restore them.
+    edit_template_name = "aid/admin/report_edit.html"
     inspect_view_fields = [
         "question",
         "answer",
