@@ -450,6 +450,11 @@ EXPECTED: dict[str, str] = {
     'mon-espace/collectivite/<str:collectivity_id>/profil/':
         "login 404 404 200 404 404",
     'mon-espace/rattachements/': "login 200 200 200 200 200",
+    # Practices proposed from Mon espace: members of the network only (others
+    # are told how to join); someone else's proposal is a 404, editors are
+    # sent to the page in the admin (here a practice nobody proposed).
+    'mon-espace/pratiques/proposer/': "login 403 200 200 403 403",
+    'mon-espace/pratiques/<str:page_id>/modifier/': "login 403 404 404 302 302",
     'mon-espace/rattachements/<str:affiliation_id>/<str:decision>/':
         "login 405 405 405 405 405",
     'mon-espace/mes-donnees.json': "login 200 200 200 200 200",
@@ -721,6 +726,9 @@ def overrides(d) -> dict[str, str]:
         "documents/^(\\d+)/(.*)$": d["document"].url,
         "^media/(?!documents/)(?P<path>.*)$": "/media/absent.txt",
         "^((?:[\\w\\-]+/)*)$": "/",
+        "mon-espace/pratiques/<str:page_id>/modifier/": (
+            f"/mon-espace/pratiques/{d['practice'].pk}/modifier/"
+        ),
         "^((?:[\\w\\-]+/)+evenement\\.ics)$": d["event"].url + "evenement.ics",
         "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "/accounts/confirm-email/k/",
         "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (
