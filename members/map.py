@@ -11,12 +11,15 @@ small spiral so each stays visible and clickable. No external request, no tile.
 `map_collectivities` fetches a queryset's in one query.
 """
 
+import dataclasses
+import functools
 import math
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
-from members.territories import DEPARTMENT_REGIONS, department_label
+from members.territories import DEPARTMENT_REGIONS, Region, department_label
 from territories.map_data import read_map
 
 OVERSEAS = [
@@ -33,8 +36,10 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SPREAD = 11.0  # points have a radius of 6: neighbours barely touch
 
 
+@functools.cache
 def geometry() -> dict:
-    """Size of the drawing, department outlines and overseas insets."""
+    """Size of the drawing, department outlines and overseas insets: built once
+    per process from the shipped map file (read only by callers)."""
     data = read_map()
     width, height = data["width"], data["height"]
     top = height + INSET_GAP
@@ -66,9 +71,11 @@ def geometry() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=1024)
 def anchor(department: str, region: str) -> tuple[float, float] | None:
     """Where a collectivity of this department (or, without one, region) is
-    drawn, in the map's coordinates; None when it cannot be placed."""
+    drawn, in the map's coordinates; None when it cannot be placed. Computed
+    once per place in each process (the map file is shipped with the code)."""
     departments = read_map()["departments"]
     code = (department or "").strip().upper()
     insets = {inset["code"]: inset["point"] for inset in geometry()["insets"]}
@@ -90,13 +97,15 @@ def anchor(department: str, region: str) -> tuple[float, float] | None:
 
 
 def build_map(collectivities, *, request=None) -> dict:
-    """The drawing for these collectivities: each placed one gets `title`,
-    `url`, `x`, `y`, `place` (its department or region, for its label);
-    `unplaced` counts those without a department or region."""
+    """The drawing for these collectivities (pages, or `_Row`s): each placed
+    one gets `title`, `url`, `x`, `y`, `place` (its department or region, for
+    its label); `unplaced` counts those without a department or region."""
     points, unplaced = [], 0
     crowd: dict[tuple, int] = {}
+    url_of = _urls(request)
+    regions = dict(Region.choices)
     for page in collectivities:
-        spot = anchor(page.department, page.region)
+        spot = anchor(page.department or "", page.region or "")
         if spot is None:
             unplaced += 1
             continue
@@ -108,12 +117,12 @@ def build_map(collectivities, *, request=None) -> dict:
         place = (
             department_label(page.department)
             if page.department
-            else page.get_region_display()
+            else regions.get(page.region, page.region)
         )
         points.append(
             {
                 "title": page.title,
-                "url": page.get_url(request),
+                "url": url_of(page),
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "place": place,
@@ -122,10 +131,55 @@ def build_map(collectivities, *, request=None) -> dict:
     return {**geometry(), "points": points, "unplaced": unplaced}
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Row:
+    """What the map reads of a collectivity, without building the page."""
+
+    pk: int
+    title: str
+    slug: str
+    url_path: str
+    department: str
+    region: str
+
+    def get_url(self, request=None):
+        return Page.objects.get(pk=self.pk).get_url(request)
+
+
+def _urls(request):
+    """`page.get_url(request)`, asked of Wagtail once per parent: a page's URL
+    is its parent's followed by its slug (collectivities route no other way),
+    and Wagtail's look-up of the site's root for each of 1,500 points cost
+    more than the rest of the map."""
+    parents: dict[str, str | None] = {}
+
+    def url_of(page) -> str | None:
+        parent_path = page.url_path[: -len(page.slug) - 1]
+        if parent_path not in parents:
+            url = page.get_url(request)
+            suffix = page.slug + "/"
+            parents[parent_path] = (
+                url[: -len(suffix)] if url and url.endswith("/" + suffix) else None
+            )
+            return url
+        parent_url = parents[parent_path]
+        if parent_url is None:
+            return page.get_url(request)
+        return parent_url + page.slug + "/"
+
+    return url_of
+
+
 def map_collectivities(queryset, *, request=None) -> dict:
-    """One query, whatever the number of collectivities."""
-    pages = queryset.select_related(None).prefetch_related(None).order_by("title", "pk")
-    return build_map(list(pages), request=request)
+    """One query, whatever the number of collectivities (and one per parent
+    page for its URL): rows, not pages, are read."""
+    rows = (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .order_by("title", "pk")
+        .values_list("pk", "title", "slug", "url_path", "department", "region")
+    )
+    return build_map([_Row(*row) for row in rows], request=request)
 
 
 def members_map(*, user=None) -> dict:
