@@ -14,7 +14,8 @@ class EventsConfig(AppConfig):
         # "Mes inscriptions" in Mon espace.
         # Updates and cancellations emailed to participants (signals).
         # The event page's routes and personal parts, declared with their views.
-        from events import my_space, personal_data, signals, views  # noqa: F401
+        # The public feed's stored VEVENTs kept right on writes (signals).
+        from events import feed_entries, my_space, personal_data, signals, views  # noqa: F401
 
         # "Mon agenda" (the private calendar feed), after "Mes inscriptions".
         from events.feeds import calendar_section
@@ -50,3 +51,6 @@ def declare_cache_dependencies() -> None:
         lambda row: (f"page:{row.eventpage_id}", "kind:events.eventpage"),
     )
     declare_invisible("events.calendartoken")
+    # Written with its event, whose save bumps `kind:events.eventpage` (what
+    # agenda.ics depends on); `rebuild_event_feed` bumps it itself.
+    declare_invisible("events.feedentry")

@@ -18,6 +18,10 @@ into text:
 - `feed_ical` writes the same properties straight to text, about ten times
   faster, for the feeds, which may hold thousands of events: they read plain
   rows (`feed_rows`), not page objects, in three queries whatever their number.
+  The public feed (`agenda.ics`) goes further: each event's VEVENTs are
+  written when the event changes and stored (`events.feed_entries`), and the
+  feed concatenates them (`stored_feed_ical`, one query), with the feed's own
+  DTSTAMP put in.
 
 Tests parse both with icalendar and vobject and check they agree.
 """
@@ -352,15 +356,19 @@ def _url_maker(request):
     """page url_path → full URL on BASE_URL, reading the site root paths once."""
     from wagtail.models import Site
 
-    from retex.links import absolute_url
+    from retex.links import absolute_url, base_url
 
     roots = Site.get_site_root_paths()
     serve_prefix = reverse("wagtail_serve", args=("",))
+    base = base_url()
 
     def full_url(url_path: str) -> str | None:
         for _site_id, root_path, _root_url, _language in roots:
             if url_path.startswith(root_path):
-                return absolute_url(serve_prefix + url_path[len(root_path) :])
+                path = serve_prefix + url_path[len(root_path) :]
+                if path.startswith("/") and not path.startswith("//"):
+                    return base + path  # What absolute_url(path) gives, faster.
+                return absolute_url(path)
         return None
 
     return full_url
@@ -440,10 +448,37 @@ def _line(name: str, kind: str, value) -> bytes:
     return _fold(f"{name}:{value}")  # URI, INTEGER
 
 
-def feed_ical(events: list[FeedEvent], *, name: str, online_links: bool = False):
-    """The feed's VCALENDAR as bytes: same properties as `event_calendar`."""
-    dtstamp = timezone.now()
-    lines = [
+# Stored VEVENTs (`events.models.FeedEntry`) carry this DTSTAMP until a feed
+# is served: it is then replaced by the feed's own time (RFC 5545: when the
+# file was made). No other line of a VEVENT can start with "DTSTAMP:".
+_DTSTAMP_PLACEHOLDER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_PLACEHOLDER_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
+# Written into each stored entry's key: change it when what `event_vevents`
+# writes changes, and every stored entry is written afresh when read.
+FEED_ENTRY_VERSION = "1"
+
+
+def feed_entry_key(url: str | None) -> str:
+    """What a stored entry was written for; one not matching is not used."""
+    return f"{FEED_ENTRY_VERSION};{settings.TIME_ZONE};{url}"
+
+
+def event_vevents(event: FeedEvent, *, online_link: str | None = None) -> bytes:
+    """The VEVENTs of one feed row, each line ended by CRLF, with the
+    placeholder DTSTAMP (`_assemble` puts the feed's time in)."""
+    parts = []
+    for properties in event_properties(
+        event, url=event.url, dtstamp=_DTSTAMP_PLACEHOLDER, online_link=online_link
+    ):
+        lines = [b"BEGIN:VEVENT", *(_line(*prop) for prop in properties)]
+        parts.append(b"\r\n".join(lines) + b"\r\nEND:VEVENT\r\n")
+    return b"".join(parts)
+
+
+def _assemble(vevents: bytes, *, name: str) -> bytes:
+    """The VCALENDAR around `vevents`, stamped now."""
+    stamp = b"\r\n" + _line("DTSTAMP", UTC, timezone.now()) + b"\r\n"
+    head = [
         b"BEGIN:VCALENDAR",
         _line("VERSION", URI, "2.0"),
         _line("PRODID", TEXT, PRODID),
@@ -452,15 +487,45 @@ def feed_ical(events: list[FeedEvent], *, name: str, online_links: bool = False)
         _line("X-WR-TIMEZONE", TEXT, settings.TIME_ZONE),
         _vtimezone_ical(settings.TIME_ZONE).rstrip(b"\r\n"),
     ]
-    for event in events:
-        for properties in event_properties(
-            event,
-            url=event.url,
-            dtstamp=dtstamp,
-            online_link=_online_link(event, online_links),
-        ):
-            lines.append(b"BEGIN:VEVENT")
-            lines.extend(_line(*prop) for prop in properties)
-            lines.append(b"END:VEVENT")
-    lines.append(b"END:VCALENDAR")
-    return b"\r\n".join(lines) + b"\r\n"
+    return (
+        b"\r\n".join(head)
+        + b"\r\n"
+        + vevents.replace(_PLACEHOLDER_LINE, stamp)
+        + b"END:VCALENDAR\r\n"
+    )
+
+
+def feed_ical(events: list[FeedEvent], *, name: str, online_links: bool = False):
+    """The feed's VCALENDAR as bytes: same properties as `event_calendar`."""
+    return _assemble(
+        b"".join(
+            event_vevents(event, online_link=_online_link(event, online_links))
+            for event in events
+        ),
+        name=name,
+    )
+
+
+def stored_feed_ical(queryset, *, name: str, request=None) -> bytes:
+    """`feed_ical(feed_rows(queryset))` for the public feed (no connection
+    links), from the events' stored VEVENTs (`FeedEntry`) in one query: the
+    events without a stored entry, or whose entry was written for another
+    URL, time zone or writer version, are written here (not stored: a read
+    writes nothing)."""
+    from events.models import EventPage
+
+    rows = queryset.values_list("pk", "url_path", "feed_entry__text", "feed_entry__key")
+    full_url = _url_maker(request)
+    texts: list[str | None] = []
+    missing: dict[int, int] = {}
+    for pk, url_path, text, key in rows:
+        if text is None or key != feed_entry_key(full_url(url_path)):
+            missing[pk] = len(texts)
+        texts.append(text)
+    if missing:
+        written = feed_rows(
+            EventPage.objects.filter(pk__in=list(missing)).order_by("pk")
+        )
+        for event in written:
+            texts[missing[event.pk]] = event_vevents(event).decode()
+    return _assemble("".join(texts).encode(), name=name)

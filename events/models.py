@@ -366,10 +366,15 @@ class EventPage(RoutablePageMixin, Page):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        from events.feed_entries import saving_event
+
         bounds = self._session_bounds()
         if bounds:
             self.start, self.end = bounds
-        super().save(*args, **kwargs)
+        # Its VEVENTs in the public feed written again, in the same transaction
+        # (`events.feed_entries`).
+        with saving_event(self, kwargs.get("update_fields")):
+            return super().save(*args, **kwargs)
 
     @property
     def ical_uid(self) -> str:
@@ -582,3 +587,6 @@ class FeedEntry(models.Model):
     class Meta:
         verbose_name = _("entrée du flux d'agenda")
         verbose_name_plural = _("entrées du flux d'agenda")
+
+    def __str__(self):
+        return str(self.event_id)
