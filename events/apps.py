@@ -9,6 +9,11 @@ class EventsConfig(AppConfig):
     # What this app shows on shared pages (`retex.declarations`).
     home_sections = {"upcoming_events": "events.selectors.events_upcoming"}
     collectivity_sections = {"events": "events.collectivity_story.collectivity_events"}
+    # What a collectivity's cached page depends on for that section: the events
+    # it hosts (`retex.page_cache`; `fn(collectivity)` → tags).
+    collectivity_cache_dependencies = {
+        "events": "events.collectivity_story.collectivity_cache_dependencies"
+    }
 
     def ready(self):
         # "Mes inscriptions" in Mon espace.

@@ -1,27 +1,49 @@
 """What a collectivity's page (`/membres/<slug>/`) tells of its events: how many
-it took part in, counts only (never who came). Declared as a
-`collectivity_sections` provider (`retex.declarations`)."""
+it hosted and how many its people took part in, counts only (never who came).
+Declared as a `collectivity_sections` provider (`retex.declarations`)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from events.models import EventPage, RegistrationStatus
+from events.models import EventPage, Registration, RegistrationStatus
 from retex.visibility import pages_visible_to
 
 
 def collectivity_events(collectivity, *, user):
     """{"template", "context"} with the numbers of past and upcoming events the
-    collectivity's people registered to (confirmed), among the events `user`
-    may see; None when there are none. Two queries, whatever the number."""
+    collectivity hosted and those its people registered to (confirmed), among
+    the events `user` may see; None when there are none. Two queries, whatever
+    the number."""
     now = timezone.now()
-    events = pages_visible_to(EventPage.objects.all(), user=user).filter(
-        registrations__collectivity=collectivity,
-        registrations__status=RegistrationStatus.CONFIRMED,
+    took_part = Exists(
+        Registration.objects.filter(
+            event=OuterRef("pk"),
+            collectivity=collectivity,
+            status=RegistrationStatus.CONFIRMED,
+        )
     )
+    hosted = Q(host_collectivity=collectivity)
+    events = (
+        pages_visible_to(EventPage.objects.all(), user=user)
+        .annotate(took_part=took_part)
+        .filter(Q(took_part=True) | hosted)
+    )
+    past, upcoming = Q(end__lt=now), Q(end__gte=now)
     counts = events.aggregate(
-        past=Count("pk", filter=Q(end__lt=now), distinct=True),
-        upcoming=Count("pk", filter=Q(end__gte=now), distinct=True),
+        past=Count("pk", filter=Q(took_part=True) & past),
+        upcoming=Count("pk", filter=Q(took_part=True) & upcoming),
+        hosted_past=Count("pk", filter=hosted & past),
+        hosted_upcoming=Count("pk", filter=hosted & upcoming),
     )
-    if not counts["past"] and not counts["upcoming"]:
+    if not any(counts.values()):
         return None
     return {"template": "events/includes/collectivity_events.html", "context": counts}
+
+
+def collectivity_cache_dependencies(collectivity) -> tuple[str, ...]:
+    """What these counts depend on, for the collectivity's cached page
+    (`collectivity_cache_dependencies` in `events/apps.py`): any change to an
+    event (its host, its dates, published or not). Registrations are not
+    dependencies: the counts of participation are refreshed when the stored
+    page expires."""
+    return ("kind:events.eventpage",)

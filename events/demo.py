@@ -41,11 +41,19 @@ from members.models import (
     Affiliation,
     AffiliationRole,
     AffiliationStatus,
+    CollectivityPage,
     MembershipStatus,
     User,
 )
 from members.territories import Region
-from retex.demo import CLOCK, Stream, load_demo_data, resolve, upsert_page
+from retex.demo import (
+    CLOCK,
+    Stream,
+    load_demo_data,
+    resolve,
+    resolve_one,
+    upsert_page,
+)
 from retex.demo_images import CREDIT, demo_illustration
 from retex.models import Theme
 
@@ -57,6 +65,7 @@ CANCELLED = RegistrationStatus.CANCELLED
 # "day": the first day, as an offset from today (a weekend moves to the following
 # Monday, and an event over several days moves until none of its days is a
 # weekend day). "sessions": 1 to 3 sessions, each "day" days after the first.
+# "host": the slug of the member collectivity that hosts it (on its profile).
 # "opens", "closes" and "cancellation": registration opens, closes and people may
 # unregister until so many days before the first day, at a Paris time.
 # "registrations": in the order people registered, over the "span" days before
@@ -85,6 +94,7 @@ EVENTS_SCHEMA = {
             "postcode?": str,
             "city?": str,
             "region?": Region,
+            "host?": str,
             "lead": str,
             "body": Stream(EventPage),
             "speakers?": str,
@@ -185,7 +195,7 @@ def days_before(day, days_and_time):
     return local_datetime(previous_weekday(before), days_and_time["at"])
 
 
-def event_values(data, themes):
+def event_values(data, themes, collectivities):
     day = first_day(data)
     sessions = [
         {
@@ -224,6 +234,11 @@ def event_values(data, themes):
         "postcode": "" if online else data.get("postcode", ""),
         "city": "" if online else data.get("city", ""),
         "region": "" if online else data.get("region", ""),
+        "host_collectivity_id": resolve_one(
+            collectivities, data["host"], "collectivity"
+        )
+        if "host" in data
+        else None,
         "body": data["body"],
         "speakers": data.get("speakers", ""),
         "partners": data.get("partners", ""),
@@ -264,11 +279,16 @@ def participants_not_notified():
 def seed_events(index, stats):
     """Create or update the demo events; return them by slug."""
     themes = dict(Theme.objects.values_list("slug", "pk"))
+    collectivities = dict(CollectivityPage.objects.values_list("slug", "pk"))
     pages = {}
     with participants_not_notified():
         for data in load_events():
             pages[data["slug"]] = upsert_page(
-                index, EventPage, data["slug"], event_values(data, themes), stats
+                index,
+                EventPage,
+                data["slug"],
+                event_values(data, themes, collectivities),
+                stats,
             )
     return pages
 

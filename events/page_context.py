@@ -15,7 +15,12 @@ def event_shared_context(request, event) -> dict:
     if event.synthesis_id:
         # Re-rendered when the synthesis is published, changed or unpublished.
         depends_on(request, f"page:{event.synthesis_id}")
+    host = event.host_collectivity
+    if host is not None:
+        # Its name and address on the page.
+        depends_on(request, f"page:{host.pk}")
     return {
+        "host": host if host is not None and host.live else None,
         "past": past,
         "synthesis": synthesis,
         "calendar_links": external_calendar_links(event),

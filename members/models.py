@@ -284,15 +284,24 @@ class CollectivityPage(Page):
     def cache_dependencies(self):
         """The collectivity, its practices and comparable collectivities with
         theirs, the articles and interviews citing it
-        (`retex.page_cache.invalidation`). The counts other apps' sections show
-        (registrations, mutual-aid questions) are not dependencies: they are
-        refreshed when the stored page expires."""
+        (`retex.page_cache.invalidation`), and what other apps declare for
+        their sections (`collectivity_cache_dependencies`: the events it
+        hosts). Other counts they show (registrations, mutual-aid questions)
+        are not dependencies: they are refreshed when the stored page expires."""
+        from retex.declarations import declared
+
         return (
             f"page:{self.pk}",
             "kind:members.collectivitypage",
             "kind:knowledge.practicepage",
             "kind:knowledge.articlepage",
             "kind:knowledge.interviewpage",
+            # What other apps' sections depend on (the events it hosts…).
+            *(
+                tag
+                for tags in declared("collectivity_cache_dependencies").values()
+                for tag in tags(self)
+            ),
         )
 
     def clean_fields(self, exclude=None):

@@ -8,6 +8,8 @@ finds them here, in INSTALLED_APPS order. For example, in `events/apps.py`::
 
 Attributes in use: `home_sections` (the home page: `fn(*, user)`),
 `collectivity_sections` (a collectivity's page: `fn(collectivity, *, user)`),
+`collectivity_cache_dependencies` (the page-cache tags a collectivity's page
+also depends on for those sections: `fn(collectivity)` → tags),
 `search_services` (the search engine for apps it indexes: `retex.search_port`).
 """
 
