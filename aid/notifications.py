@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from retex.links import absolute_url
-from retex.tasks import enqueue_after_commit
+from retex.tasks import deliver, enqueue_after_commit
 
 CATEGORY = "aid"
 
@@ -173,8 +173,6 @@ def send_aid_email(
     attempt: int = 1,
 ) -> bool:
     """Send one mutual-aid email, if it still may be sent; retried on failure."""
-    from events.reminders import deliver
-
     kwargs = {
         "kind": kind,
         "user_id": user_id,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from retex.links import absolute_url, page_url
-from retex.tasks import enqueue_after_commit
+from retex.tasks import deliver, enqueue_after_commit
 
 SUBJECTS = {
     "confirmed": "Inscription confirmée : %(title)s",
@@ -87,8 +87,6 @@ def send_registration_email(
             registration_calendar(registration, method=method).to_ical(),
             f"text/calendar; method={method}; charset=utf-8",
         )
-    from events.reminders import deliver
-
     deliver(
         message,
         task_obj=send_registration_email,

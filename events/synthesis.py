@@ -26,7 +26,7 @@ from django_tasks import task
 
 from events.models import EventPage, Registration, RegistrationStatus
 from retex.links import absolute_url, page_url
-from retex.tasks import enqueue_after_commit
+from retex.tasks import deliver, enqueue_after_commit
 
 
 def synthesis_recipients(event: EventPage):
@@ -89,8 +89,6 @@ def send_synthesis_notices(*, event_id: int) -> int:
 @task()
 def send_synthesis_email(*, registration_id: int, attempt: int = 1) -> bool:
     """The email, built with what the person may see when it is sent."""
-    from events.reminders import deliver
-
     registration = (
         Registration.objects.select_related("event", "user")
         .filter(pk=registration_id, user__isnull=False, user__is_active=True)

@@ -12,6 +12,22 @@ A task runs only for committed work, and is never lost once the work commits:
 
 Emails sent by a task are sent at most once per task run, even when a worker dies
 and another runs the task again (`send_once`, `retex.worker`).
+
+Failed emails are retried, never lost silently (`deliver`, for every app's email
+tasks: events, mutual aid, following, the letter). An email task that cannot
+hand its message to the mail server logs an error and raises, so the task
+backend records a FAILED result with the traceback (django-tasks-db keeps them,
+visible in the Django admin under "Task results"). django-tasks has no retry of
+its own, so the task schedules its next attempt itself (`retry_later`, when the
+backend can run a task later) and fails with `EmailRetryScheduled`; after the
+last attempt it fails with `EmailNotSent` and logs "abandoned". An operator
+re-runs those once the mail server is back with:
+
+    python manage.py retry_failed_emails            # lists them, sends nothing
+    python manage.py retry_failed_emails --enqueue  # enqueues them again
+
+(which enqueues each abandoned email again with its original arguments and
+removes the FAILED row, so a second run does not send it twice).
 """
 
 import contextlib
@@ -124,6 +140,47 @@ def send_once(message) -> bool:
     with contextlib.suppress(IntegrityError):
         SentEmail.objects.create(key=key)
     return True
+
+
+class EmailRetryScheduled(Exception):
+    """This attempt failed; the next one is scheduled."""
+
+
+class EmailNotSent(Exception):
+    """Every attempt failed: `retry_failed_emails` enqueues it again.
+
+    Task results record the class path of the exception that failed them:
+    `retex.tasks.EmailNotSent` now, `events.reminders.EmailNotSent` for rows
+    written before this class moved here (that name is kept as an alias, and
+    `retry_failed_emails` looks for both: `ABANDONED_PATHS`)."""
+
+
+# The class paths of `EmailNotSent` that FAILED task results may hold.
+ABANDONED_PATHS = ("retex.tasks.EmailNotSent", "events.reminders.EmailNotSent")
+
+
+def deliver(message, *, task_obj, attempt: int, kwargs: dict) -> None:
+    """Send `message`; on failure log, schedule a retry when possible, and raise so
+    the backend records this attempt as FAILED.
+
+    For any email task: give it an `attempt: int = 1` keyword and pass its other
+    keyword arguments as `kwargs`, so the retry is the same task, one attempt on."""
+    try:
+        send_once(message)
+    except Exception as error:
+        retried = retry_later(task_obj, attempt=attempt, kwargs=kwargs)
+        logger.error(
+            "Email %s %s failed (attempt %s of %s, %s): %s",
+            task_obj.name,
+            kwargs,
+            attempt,
+            MAX_ATTEMPTS,
+            "retry scheduled" if retried else "abandoned",
+            error,
+        )
+        if retried:
+            raise EmailRetryScheduled(str(error)) from error
+        raise EmailNotSent(str(error)) from error
 
 
 @task()

@@ -13,13 +13,8 @@ from django.utils import timezone
 from django_tasks.signals import task_finished
 
 from events.models import Registration, RegistrationStatus
-from events.reminders import (
-    MAX_ATTEMPTS,
-    EmailNotSent,
-    EmailRetryScheduled,
-    send_due_reminders,
-    send_reminder_email,
-)
+from events.reminders import send_due_reminders, send_reminder_email
+from retex.tasks import MAX_ATTEMPTS, EmailNotSent, EmailRetryScheduled
 from tests.factories import EventPageFactory, UserFactory
 from tests.helpers import run_at_once
 
@@ -196,12 +191,12 @@ def test_a_failed_email_is_recorded_as_failed_and_logged(
 ):
     register(starting_in(agenda, 5))
 
-    with caplog.at_level(logging.ERROR, logger="events.reminders"):
+    with caplog.at_level(logging.ERROR, logger="retex.tasks"):
         run_command()
 
     (result,) = [r for r in finished_tasks if r.task.name == "send_reminder_email"]
     assert result.status == "FAILED"
-    assert result.errors[0].exception_class_path == "events.reminders.EmailNotSent"
+    assert result.errors[0].exception_class_path == "retex.tasks.EmailNotSent"
     assert "SMTPServerDisconnected" in result.errors[0].traceback
     assert any("abandoned" in record.getMessage() for record in caplog.records)
 
@@ -245,11 +240,46 @@ def test_abandoned_emails_are_enqueued_again_by_the_operator(
     send_reminder_email.enqueue(registration_id=registration.pk, attempt=MAX_ATTEMPTS)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     failed = DBTaskResult.objects.failed()
-    assert failed.get().exception_class_path == "events.reminders.EmailNotSent"
+    assert failed.get().exception_class_path == "retex.tasks.EmailNotSent"
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", send)
     call_command("retry_failed_emails", "--enqueue", verbosity=0)
     call_command("retry_failed_emails", "--enqueue", verbosity=0)  # Nothing left.
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    assert recipients() == [registration.user.email]
+    assert not DBTaskResult.objects.failed().exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_emails_abandoned_before_the_move_to_the_core_are_enqueued_again(
+    section, settings
+):
+    """Task results failed before `EmailNotSent` moved from `events.reminders`
+    to `retex.tasks` name it by its old path: the name still resolves, and the
+    operator's command still finds and sends them."""
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    registration = register(starting_in(section("evenements"), 5))
+    result = DBTaskResult.objects.create(
+        task_path="events.reminders.send_reminder_email",
+        args_kwargs={
+            "args": [],
+            "kwargs": {"registration_id": registration.pk, "attempt": MAX_ATTEMPTS},
+        },
+        status="FAILED",
+        backend_name="default",
+        queue_name="default",
+        run_after=timezone.now(),
+        exception_class_path="events.reminders.EmailNotSent",
+        traceback="smtplib.SMTPServerDisconnected: down",
+        finished_at=timezone.now(),
+    )
+    assert import_string(result.exception_class_path) is EmailNotSent
+
+    call_command("retry_failed_emails", "--enqueue", verbosity=0)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     assert recipients() == [registration.user.email]

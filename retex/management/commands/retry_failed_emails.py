@@ -1,5 +1,6 @@
 """`python manage.py retry_failed_emails [--enqueue]`: emails every attempt of
-which failed (see `events.reminders`), listed, or enqueued again.
+which failed (see `retex.tasks.deliver`), from any app, listed, or enqueued
+again.
 
 Only the abandoned ones (`EmailNotSent`): a failure followed by a scheduled retry
 (`EmailRetryScheduled`) is not lost. With `--enqueue`, each is enqueued again with
@@ -10,7 +11,7 @@ the same transaction, so running the command twice does not send twice.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-ABANDONED = "events.reminders.EmailNotSent"
+from retex.tasks import ABANDONED_PATHS
 
 
 class Command(BaseCommand):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             from django_tasks_db.models import DBTaskResult
         except ImportError as error:  # pragma: no cover - the app is installed
             raise CommandError("Needs the database task backend.") from error
-        failed = DBTaskResult.objects.failed().filter(exception_class_path=ABANDONED)
+        failed = DBTaskResult.objects.failed().filter(
+            exception_class_path__in=ABANDONED_PATHS
+        )
         count = 0
         for result in failed.order_by("enqueued_at"):
             kwargs = dict(result.args_kwargs["kwargs"])
