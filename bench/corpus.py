@@ -1053,4 +1053,12 @@ def generate(
     started = time.monotonic()
     rebuild()
     generator.report.seconds["related"] = time.monotonic() - started
+    # Events written in bulk have no stored VEVENTs (events.feed_entries):
+    # written here, as their saves would.
+    from events.feed_entries import refresh_feed_entries
+    from events.models import EventPage
+
+    started = time.monotonic()
+    refresh_feed_entries(EventPage.objects.all())
+    generator.report.seconds["feed entries"] = time.monotonic() - started
     return generator.report
