@@ -179,3 +179,10 @@ def new_page(browser, live_server, settings):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def serve_media(settings):
+    """Serve uploaded images (renditions under /media/images/) from the live
+    server, as the proxy does in production (tests/browser/media_urls.py)."""
+    settings.ROOT_URLCONF = "tests.browser.media_urls"

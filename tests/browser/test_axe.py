@@ -44,7 +44,7 @@ def report(failures: dict[str, list[dict]]) -> str:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["ecran", "360px"])
 def test_no_serious_or_critical_axe_violation_on_any_page_type(
-    new_page, live_server, axe_source, viewport
+    new_page, live_server, serve_media, axe_source, viewport
 ):
     site = build_site()
     visitor = new_page(viewport=viewport)

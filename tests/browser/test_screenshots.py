@@ -15,7 +15,7 @@ pytestmark = [
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "360px"])
-def test_screenshots_of_every_page_type(new_page, live_server, viewport):
+def test_screenshots_of_every_page_type(new_page, live_server, serve_media, viewport):
     site = build_site()
     folder = SCREENSHOTS_DIR / f"pages-{viewport['width']}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,7 +38,7 @@ def test_screenshots_of_every_page_type(new_page, live_server, viewport):
         page.goto("about:blank")
 
 
-def test_a_practice_and_an_interview_print_on_a4(new_page, live_server):
+def test_a_practice_and_an_interview_print_on_a4(new_page, live_server, serve_media):
     """Printed (print CSS): no header, navigation, footer nor download button;
     a PDF of each page is written beside the screenshots."""
     site = build_site()
