@@ -10,8 +10,8 @@ class KnowledgeConfig(AppConfig):
     home_sections = {"latest_knowledge": "knowledge.selectors.knowledge_latest"}
 
     def ready(self):
-        # "Mes propositions" in Mon espace.
-        from knowledge import my_space, signals  # noqa: F401
+        # "Mes propositions" in Mon espace, and in the person's data export.
+        from knowledge import my_space, personal_data, signals  # noqa: F401
 
         declare_cache_dependencies()
 

@@ -177,7 +177,7 @@ def practice_propose_view(request):
         render(
             request,
             "knowledge/proposal_form.html",
-            {"form": form, "creating": True, "single": collectivities.count() == 1},
+            {"form": form, "creating": True},
         )
     )
 
@@ -276,7 +276,6 @@ def practice_proposal_edit(request, page_id):
                 "page": page,
                 "draft": draft,
                 "status": status,
-                "single": collectivities.count() == 1,
             },
         )
     )

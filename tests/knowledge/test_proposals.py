@@ -492,3 +492,13 @@ def test_an_existing_practice_of_the_collectivity_is_not_the_members(
     client.force_login(member)
     assert practice.title not in space(client)
     assert client.get(edit_url(practice)).status_code == 404
+
+
+def test_proposals_are_in_the_authors_data_export(client, lannion, member):
+    client.force_login(member)
+    client.post(PROPOSE, form_data(lannion))
+    data = client.get("/mon-espace/mes-donnees.json").json()
+    (proposal,) = data["propositions"]
+    assert proposal["titre"] == "Un guichet numérique unique pour les habitants"
+    assert proposal["collectivite"] == "Ville de Lannion"
+    assert proposal["etat"] == "En relecture"
