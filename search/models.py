@@ -32,6 +32,9 @@ class SearchEntry(models.Model):
     title_terms = models.TextField(blank=True)
     lead_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
+    # The themes' names analysed (they are also at the end of `body_terms`):
+    # PostgreSQL's rank vector weighs them apart, as a light signal.
+    theme_terms = models.TextField(blank=True)
     suggest_text = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from search import cache as search_cache
 from search import vocabulary
-from search.analysis import fold, stem, words
+from search.analysis import fold, stem, terms, words
 from search.backends.database import DatabaseBackend
 from search.cache import SearchAnswer
 from search.documents import KIND_LABELS, MEMBERS, PUBLIC
@@ -138,6 +138,8 @@ def search(
 # Fewer results than this and the search tries harder: a correction is looked
 # for (offered), and entries matching only some of the words are added.
 LITTLE = 3
+# The towns a typed postcode stands for, at most (the most populated first).
+MAX_TOWNS = 5
 
 
 def minimum_should_match(clauses: int) -> int:
@@ -163,6 +165,12 @@ def _steps(engine, query: ParsedQuery, arguments: dict, *, exact=False) -> tuple
     visibilities = arguments["visibilities"]
     query = with_compounds(query, visibilities)
     count, facets, results = _answer(engine, query, arguments)
+    if not count:
+        placed = with_places(query)
+        if placed is not query:
+            answer = _answer(engine, placed, arguments)
+            if answer[0]:
+                (count, facets, results), query = answer, placed
     correction, corrected, relaxed = None, False, False
     if count >= LITTLE or query.names:
         return count, facets, results, correction, corrected, relaxed
@@ -213,6 +221,24 @@ def with_compounds(query: ParsedQuery, visibilities) -> ParsedQuery:
             clause = [*clause, tuple(stem(half) for half in halves)]
         clauses.append(clause)
     return replace(query, clauses=clauses)
+
+
+def with_places(query: ParsedQuery) -> ParsedQuery:
+    """A typed postcode the index does not hold (« 33000 »: the pages say
+    « 33300 » or « Bordeaux ») also matches the name of its towns, from the
+    official referential (`search.places.postcode_place`)."""
+    from search.places import POSTCODE_RE, postcode_place
+
+    clauses, changed = [], False
+    for clause in query.clauses:
+        term = clause[0][0] if len(clause) == 1 and len(clause[0]) == 1 else None
+        place = term and POSTCODE_RE.fullmatch(term) and postcode_place(term)
+        if place:
+            towns = {tuple(terms(town)) for town in place.towns[:MAX_TOWNS]}
+            clause = [*clause, *sorted(town for town in towns if town)]
+            changed = True
+        clauses.append(clause)
+    return replace(query, clauses=clauses) if changed else query
 
 
 _TYPED_WORD = re.compile(r"[^\W_]+")

@@ -2,8 +2,9 @@
 
 SQLite matches with FTS5 and ranks with bm25 (title 10, lead 4, body 1);
 PostgreSQL matches the full tsvector through its GIN index and ranks with
-ts_rank on a small title (A) and lead (B) vector, so that a broad query reads
-no document's full vector; body-only matches tie and go by date. Whole phrases,
+ts_rank_cd on a bounded vector (title A, lead B, the body's first terms C,
+theme names D: `RANK_WEIGHTS`), so that a broad query reads no document's full
+vector and a body match still counts. Whole phrases,
 ranked first, are found through a GIN index of adjacent-term pairs, a phrase of
 three terms or more then checked whole in the candidates' terms (its pairs may
 stand apart), as FTS5 checks it. Both match the terms of `search.analysis`, so
@@ -70,6 +71,15 @@ def _weight_sql(table: str) -> tuple[str, list]:
 
 
 FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
+
+# PostgreSQL's text score: `ts_rank_cd` of the rank vector (migration 0012:
+# title A, lead B, the body's first terms C, theme names D), each occurrence
+# counting its field's weight, as bm25 weighs SQLite's columns (title 10, lead
+# 4, body 1; theme names a light signal), divided by the log of the vector's
+# length (normalisation 1): a long article saying a word five times outranks a
+# thin profile saying it once. Weights in PostgreSQL's order: {D, C, B, A}.
+RANK_WEIGHTS = "{0.02, 0.1, 0.4, 1.0}"
+RANK_NORMALIZATION = 1
 
 
 def theme_slugs_text(slugs) -> str:
@@ -193,6 +203,7 @@ class DatabaseBackend:
             "body_terms": terms_text(
                 document.body + "\n" + " ".join(document.theme_names)
             ),
+            "theme_terms": terms_text(" ".join(document.theme_names)),
             "suggest_text": " ".join(fold(s) for s in document.suggestions),
         }
 
@@ -206,14 +217,17 @@ class DatabaseBackend:
             return self._names_sql(query)
         if connection.vendor == "postgresql":
             # Matched through the GIN indexes of the full vector and of the
-            # adjacent-term pairs (never read themselves), ranked on the small
-            # title-and-lead vector; the whole phrase through the pairs too.
+            # adjacent-term pairs (never read themselves), ranked on the bounded
+            # rank vector (RANK_WEIGHTS); the whole phrase through the pairs too.
             # Each clause scores once, by its best alternative (the words typed
             # or one synonym), so a page is not ranked up for holding several
             # synonyms; summed over the clauses it matches.
             ranks, params = [], []
             for clause in query.clauses:
-                each = ["ts_rank(rank_vector, to_tsquery('simple', %s))"] * len(clause)
+                each = [
+                    f"ts_rank_cd('{RANK_WEIGHTS}', rank_vector, "
+                    f"to_tsquery('simple', %s), {RANK_NORMALIZATION})"
+                ] * len(clause)
                 params += [tsquery([[alternative]]) for alternative in clause]
                 ranks.append(
                     f"GREATEST({', '.join(each)})" if len(each) > 1 else each[0]

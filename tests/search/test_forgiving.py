@@ -283,3 +283,69 @@ def test_a_future_event_does_not_lead_for_its_date(section):
     publish(event)
     reindex()
     assert titles(search(text="ouvrir les données", user=VISITOR))[0] == article.title
+
+
+def _article(section, title, paragraphs, date):
+    return publish(
+        ArticlePageFactory(
+            parent=section("ressources"),
+            title=title,
+            lead="Retour d'expérience d'une intercommunalité rurale.",
+            body=[("paragraph", "".join(f"<p>{p}</p>" for p in paragraphs))],
+            publication_date=date,
+        )
+    )
+
+
+def test_a_body_match_ranks_by_how_much_the_body_is_about_it(section):
+    """Two articles name the subject in their body only: the one about it comes
+    first, not the newest (on PostgreSQL too, where the body is ranked from
+    the first terms of the rank vector)."""
+    common = (
+        "Le projet a commencé par un diagnostic des services, des entretiens "
+        "avec les maires et un questionnaire aux agents des communes membres."
+    )
+    about = _article(
+        section,
+        "Ce que nous avons changé dans les mairies",
+        [
+            common,
+            "La télétransmission des actes au contrôle de légalité a d'abord "
+            "été proposée aux plus petites communes.",
+            "Chaque secrétaire de mairie a été formé à la télétransmission, et "
+            "la télétransmission des budgets a suivi l'année d'après.",
+            "Aujourd'hui la télétransmission est la règle partout.",
+        ],
+        datetime.date(2019, 5, 1),
+    )
+    mention = _article(
+        section,
+        "Un an de projets dans les communes",
+        [
+            common,
+            "Parmi les chantiers de l'année : le site internet, la messagerie, "
+            "la téléphonie et la télétransmission des actes.",
+            "Les agents ont aussi choisi un nouvel outil de gestion des salles "
+            "et un parapheur électronique.",
+            "Le bilan sera présenté au conseil communautaire.",
+        ],
+        datetime.date(2022, 5, 1),
+    )
+    reindex()
+    found = titles(search(text="télétransmission", user=VISITOR))
+    assert found[:2] == [about.title, mention.title]
+
+
+def test_a_postcode_the_pages_do_not_hold_finds_its_town(section):
+    """« 33000 » is Bordeaux in the official referential: a page naming the
+    town is found though it never writes that postcode."""
+    article = publish(
+        ArticlePageFactory(
+            parent=section("ressources"),
+            title="Le guichet numérique de Bordeaux",
+            lead="Un accueil pour les démarches en ligne, place de la mairie.",
+        )
+    )
+    reindex()
+    result = search(text="33000", user=VISITOR)
+    assert titles(result) == [article.title]

@@ -209,3 +209,62 @@ def test_odd_filters_are_ignored_not_fatal(client, indexed, params):
     response = client.get("/api/search/", params)
     assert response.status_code == 200
     assert isinstance(json.loads(response.content)["count"], int)
+
+
+# Hostile queries tried on every database, including those that take the
+# forgiving paths (a correction, relaxed matching of many words, a name of
+# stop words) with syntax around them.
+HOSTILE = [
+    "x" * 10_000,
+    "é" * 10_000,
+    "cybersécurité " * 1_000,
+    "\x00",
+    "cyber\x00sécurité",
+    "?!;:,.…«»",
+    "...",
+    "le la les de du des et",
+    "Le Du",
+    '"',
+    '""',
+    '"cybersécurité',
+    '"feuille de route',
+    "*",
+    "cyber*",
+    "-",
+    "--",
+    "-cybersécurité",
+    "NEAR(",
+    "NEAR(élus cybersécurité",
+    "ù",
+    "où ù",
+    "🙂",
+    "🔒 cybersécurité 🔒",
+    "שלום עולם",
+    "مرحبا بالعالم",
+    "\u202eétiruces\u202c",
+    "cybersécurté NEAR(",
+    '"cybersécurté" *',
+    "comment faire quand ?",
+    "inclsion numérque accesibilité rancongicel sobriété numérque cyberattaque "
+    "visioguichet feuile route élu formation",
+    "' OR 1=1 --",
+    "%",
+    "_",
+    "\\",
+    "1 2 3 4 5 6 7 8 9 10 11 12 13 14",
+    "62 75 22300 2A",
+]
+
+
+@pytest.mark.parametrize("path", ["/recherche/", "/api/search/"])
+def test_hostile_queries_never_fail(client, indexed, path):
+    failures = []
+    for query in HOSTILE:
+        response = client.get(path, {"q": query})
+        if response.status_code != 200:
+            failures.append((query[:40], response.status_code))
+        elif path == "/api/search/":
+            data = json.loads(response.content)
+            assert isinstance(data["count"], int)
+            assert_french(data["errors"].get("q", []))
+    assert not failures

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from tests.search import relevance_corpus
+from tests.search.relevance_held_out import HELD_OUT
 
 pytestmark = pytest.mark.django_db
 
@@ -312,9 +313,10 @@ def test_the_suite_is_large_and_every_wanted_page_exists(corpus):
     assert not missing
 
 
-def test_mean_reciprocal_rank_and_empty_answers(corpus, capsys):
+def measure(judged, label: str, capsys) -> tuple[float, float, list[str]]:
+    """MRR and share of empty answers of judged queries, printed with the misses."""
     reciprocal, empty, misses = [], [], []
-    for query, wanted in JUDGED:
+    for query, wanted in judged:
         found = titles(query)
         position = rank(found, wanted)
         reciprocal.append(1 / position if position else 0.0)
@@ -323,13 +325,35 @@ def test_mean_reciprocal_rank_and_empty_answers(corpus, capsys):
         if position != 1:
             misses.append((query, position, found[:3]))
     mrr = sum(reciprocal) / len(reciprocal)
-    empty_share = len(empty) / len(JUDGED)
+    empty_share = len(empty) / len(judged)
     with capsys.disabled():
         print(  # noqa: T201  (the measure, shown in the CI log)
-            f"\nRelevance: {len(JUDGED)} queries, MRR {mrr:.3f}, "
+            f"\n{label}: {len(judged)} queries, MRR {mrr:.3f}, "
             f"{len(empty)} empty ({empty_share:.1%})"
         )
         for query, position, first in misses:
             print(f"  {query!r}: rank {position}, first {first}")  # noqa: T201
+    return mrr, empty_share, empty
+
+
+def test_mean_reciprocal_rank_and_empty_answers(corpus, capsys):
+    mrr, empty_share, empty = measure(JUDGED, "Relevance", capsys)
+    assert mrr >= MIN_MRR
+    assert empty_share <= MAX_EMPTY, empty
+
+
+def test_held_out_queries(corpus, capsys):
+    """Queries written without reading the ones above (`relevance_held_out`):
+    the same measure, the same bar."""
+    from search.models import SearchEntry
+
+    assert len(HELD_OUT) >= 40
+    shown = set(
+        SearchEntry.objects.filter(visibility="public").values_list("title", flat=True)
+    )
+    for _query, wanted in HELD_OUT:
+        for prefix in wanted:
+            assert any(title.startswith(prefix) for title in shown), prefix
+    mrr, empty_share, empty = measure(HELD_OUT, "Held-out relevance", capsys)
     assert mrr >= MIN_MRR
     assert empty_share <= MAX_EMPTY, empty
