@@ -195,10 +195,29 @@ def step_targets(args) -> dict:
         ("ics", "agenda.ics", ["/evenements/agenda.ics"]),
         ("static", "Static file (baseline)", [static("css/retex.css")]),
     ]
+    # The mutual-aid space, for members only (`member`: measured with a
+    # member's session, never anonymously), never page-cached: rendered on
+    # every request, on both servers.
+    from bench.cold import _busiest_question
+
+    question = _busiest_question()
+    member_only = [
+        ("aid", "Entraide", ["/entraide/"]),
+        ("aid-filtered", "Entraide filtered", [f"/entraide/?{AID_FILTER}"]),
+        *(
+            [("aid-question", "A question to the network", [question])]
+            if question
+            else []
+        ),
+    ]
     return {
         "targets": [
             {"name": name, "label": label, "paths": paths}
             for name, label, paths in targets
+        ]
+        + [
+            {"name": name, "label": label, "paths": paths, "member": True}
+            for name, label, paths in member_only
         ],
         "mixed": _mixed_reads(),
         "meta": {
@@ -207,6 +226,9 @@ def step_targets(args) -> dict:
         },
     }
 
+
+# The filtered listing of the mutual-aid space: a theme and a status.
+AID_FILTER = "theme=inclusion-numerique&status=resolue"
 
 # How many distinct pages the mixed run's readers spread over: with a handful
 # of URLs read hundreds of times a second, even a cache emptied on every write
@@ -271,7 +293,14 @@ def step_queries(args) -> dict:
 
     with open(args.targets, encoding="utf-8") as handle:
         targets = json.load(handle)["targets"]
+    from bench.cold import _member
+
     client = Client()
+    # Pages for members only are measured with a member's session.
+    member_client = Client()
+    member = _member()
+    if member is not None:
+        member_client.force_login(member)
     # Warm what a long-running worker keeps for its lifetime (content types, site
     # root paths, settings), so that the first request of each page counts what
     # rendering it costs, the same before and after the corpus grows.
@@ -280,7 +309,7 @@ def step_queries(args) -> dict:
     for path in ("/healthz", "/robots.txt", "/ressources/?page=2"):
         client.get(path, secure=True)
 
-    def measure(path, *, keep_sql=False):
+    def measure(path, *, keep_sql=False, client=client):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(path, secure=True)
@@ -309,6 +338,14 @@ def step_queries(args) -> dict:
     for target in targets:
         if target["name"] == "static":
             continue  # Served by WhiteNoise before Django's URLs: no query.
+        if target.get("member"):
+            if member is None:
+                continue
+            member_client.get(target["paths"][0], secure=True)  # Its templates.
+            first = measure(target["paths"][0], keep_sql=True, client=member_client)
+            second = measure(target["paths"][0], client=member_client)
+            pages[target["name"]] = {"first": first, "second": second}
+            continue
         first = measure(target["paths"][0], keep_sql=True)
         second = measure(target["paths"][0])
         pages[target["name"]] = {"first": first, "second": second}
@@ -561,7 +598,14 @@ def step_mixed_write(args) -> dict:
     functions, in the order of MIXED_CYCLE: a person registers, a registered
     person cancels, an editor publishes a new revision of a knowledge page.
     Each write is recorded with the wall-clock time before it started and after
-    its transaction committed, and the seats left after it."""
+    its transaction committed, the seats left after it, and what it made out of
+    date in the page cache (`recording_bumps`: the tags it bumped, or a new
+    generation and the model that started it). The page cache's generation is
+    read after each write: a new one the writer did not start was started by
+    another process (a web process serving the readers, the task worker),
+    which the report shows too."""
+    from django.core.cache import caches
+
     from events.models import EventPage, Registration
     from events.registration import (
         registration_cancel,
@@ -570,6 +614,14 @@ def step_mixed_write(args) -> dict:
     )
     from knowledge.models import ArticlePage
     from members.models import User
+    from retex.page_cache import recording_bumps
+    from retex.page_cache.keys import CACHE_ALIAS, GENERATION_KEY
+
+    def generation():
+        try:
+            return caches[CACHE_ALIAS].get(GENERATION_KEY)
+        except Exception:  # Reported as unknown; the run goes on.
+            return None
 
     with open(args.plan, encoding="utf-8") as handle:
         plan = json.load(handle)
@@ -592,6 +644,7 @@ def step_mixed_write(args) -> dict:
     sys.stdin.readline()
 
     writes = []
+    last_generation = generation()
     started = time.time()
     turns = {"register": 0, "cancel": 0, "publish": 0}
     number = 0
@@ -604,28 +657,37 @@ def step_mixed_write(args) -> dict:
         turns[kind] += 1
         number += 1
         write = {"kind": kind, "event": None, "seats": None, "error": None}
+        # A generation started since the previous write: by another process.
+        write["generation_elsewhere"] = generation() != last_generation
         write["before"] = time.time()
-        try:
-            if kind == "register":
-                event_id = by_role["register"][turn % len(by_role["register"])]
-                registration_create(event_id=event_id, user=people[turn])
-            elif kind == "cancel":
-                event_id = by_role["cancel"][turn % len(by_role["cancel"])]
-                registration_id = cancellable[str(event_id)].pop()
-                person = Registration.objects.get(pk=registration_id).user
-                registration_cancel(registration_id=registration_id, by=person)
-            else:
-                event_id = None
-                revision = page.get_latest_revision_as_object()
-                revision.title = f"{title} (mise à jour {turn + 1})"
-                revision.save_revision(user=editor).publish(user=editor)
-            write["after"] = time.time()
-            write["event"] = event_id
-            if event_id is not None:
-                write["seats"] = seats(event_id)
-        except Exception as error:  # Reported: a failed write fails the run.
-            write["after"] = time.time()
-            write["error"] = f"{kind}: {error!r}"
+        with recording_bumps() as bumped:
+            try:
+                if kind == "register":
+                    event_id = by_role["register"][turn % len(by_role["register"])]
+                    registration_create(event_id=event_id, user=people[turn])
+                elif kind == "cancel":
+                    event_id = by_role["cancel"][turn % len(by_role["cancel"])]
+                    registration_id = cancellable[str(event_id)].pop()
+                    person = Registration.objects.get(pk=registration_id).user
+                    registration_cancel(registration_id=registration_id, by=person)
+                else:
+                    event_id = None
+                    revision = page.get_latest_revision_as_object()
+                    revision.title = f"{title} (mise à jour {turn + 1})"
+                    revision.save_revision(user=editor).publish(user=editor)
+                write["after"] = time.time()
+                write["event"] = event_id
+                if event_id is not None:
+                    write["seats"] = seats(event_id)
+            except Exception as error:  # Reported: a failed write fails the run.
+                write["after"] = time.time()
+                write["error"] = f"{kind}: {error!r}"
+        # What it made out of date: [origin, sorted tags] or [origin, None]
+        # for a new generation.
+        write["bumped"] = [
+            [origin, None if tags is None else sorted(tags)] for origin, tags in bumped
+        ]
+        last_generation = generation()
         writes.append(write)
     return {
         "initial": initial,

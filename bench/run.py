@@ -1,8 +1,9 @@
 """`make bench` / `python -m bench.run`: the whole benchmark, end to end.
 
-1. A fresh database of its own: `var/bench/bench.sqlite3`, or, when
-   `DATABASE_URL` points to PostgreSQL, the database `retex_bench` on that
-   server (dropped and created again; the developer's database is never touched).
+1. A fresh database of its own: `var/bench/bench.sqlite3` (`BENCH_OUT` for
+   another folder than `var/bench/`), or, when `DATABASE_URL` points to
+   PostgreSQL, the database `retex_bench` (`BENCH_DATABASE`) on that server
+   (dropped and created again; the developer's database is never touched).
 2. Migrations, the territories referential, a tenth of the corpus, the search
    index, and the SQL queries of every measured page; then the rest of the
    corpus, the index again (timed: indexing at scale), and the queries again, to
@@ -13,11 +14,14 @@
 4. For each URL set: a warm-up, then wrk at concurrency 1, 8 and 32; then the
    HTML pages as a logged-in member at concurrency 8. After the warm-up these
    are page cache hits (anonymous and signed-in copies): the report gives the
-   share of `X-Cache: HIT` next to each figure.
+   share of `X-Cache: HIT` next to each figure. The mutual-aid space
+   (`/entraide/`, filtered, a question), for members only, is never
+   page-cached: rendered on every request, measured as the member.
 5. The mixed run: readers at concurrency 8 across the page sets while a writer
    registers people, cancels registrations and publishes a page (about 2 writes
-   a second): hit rate, p95 and errors per page set, and how old the seats shown
-   on the event pages were.
+   a second) and a task worker sends their emails: hit rate, p95 and errors per
+   page set, how old the seats shown on the event pages were, and what each
+   kind of write made out of date in the page cache.
 6. The registration rush: 500 people, one 50-seat training, at once.
 7. A second gunicorn with the page cache and the search answer cache off
    (`PAGE_CACHE_SECONDS=0`, `SEARCH_CACHE_SECONDS=0`): every URL set, agenda.ics
@@ -28,10 +32,13 @@
    cache off in one Django process, CPU per render by `time.process_time()`
    (robust to a busy machine), queries and where the time goes (cProfile):
    `bench.cold`.
-9. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`.
+9. Peak memory of the workers; the report (table, JSON, PNG) in `var/bench/`,
+   each target of issue #19 said met or not met at its end.
 10. The digest run (`bench.digest`): 5,000 people following 20 things each,
    last week's digests sent in process, time and peak memory
    (`var/bench/digest.json`).
+
+`--only mixed`: the corpus and the mixed run alone, with its report.
 
 See docs/benchmark.md for how to read the report.
 """
@@ -56,12 +63,17 @@ from bench.process import ROOT, manage, phase, run_command
 from bench.rush import rush
 from bench.server import Server, worker_count
 
-OUT = ROOT / "var" / "bench"
+# Where everything goes: the SQLite database, logs, the report. `BENCH_OUT`
+# elsewhere, for a second run beside one in progress (each run empties the
+# database it finds there).
+OUT = Path(os.environ.get("BENCH_OUT") or ROOT / "var" / "bench").resolve()
 CONCURRENCY = (1, 8, 32)
 # On the server with the page cache off: the cost of one request, and the
 # reference load the targets are judged at.
 COLD_CONCURRENCY = (1, 8)
-BENCH_DATABASE = "retex_bench"
+# The PostgreSQL database of the run, on the server of DATABASE_URL (dropped
+# and created again); `BENCH_DATABASE` for another name.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "retex_bench"
 
 
 def say(message: str) -> None:
@@ -73,7 +85,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
         description="Generate a realistic corpus, serve it the production way, "
-        "measure, and report under var/bench/.",
+        "measure, and report under var/bench/ (BENCH_OUT to change it).",
     )
     parser.add_argument(
         "--scale",
@@ -115,6 +127,13 @@ def parse_args(argv=None):
         "schedule (0: as fast as they are answered)",
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--only",
+        choices=("all", "mixed"),
+        default="all",
+        help="mixed: the corpus, then the mixed run alone (no other load, no "
+        "rush, no cold server, no digest), its report; for working on the cache",
+    )
     args = parser.parse_args(argv)
     args.mixed_seconds = args.mixed_seconds or (8.0 if args.quick else 30.0)
     args.duration = args.duration or (1.0 if args.quick else 5.0)
@@ -244,12 +263,13 @@ def main(argv=None) -> None:
         f"{'Redis' if redis_url else 'in-process memory'}, scale {args.scale:g}"
     )
 
+    mixed_only = args.only == "mixed"
     _out, timings["migrate"] = timed("migrate", manage, env, "migrate", "--noinput")
     # Pages name their static files through the manifest: collect them first.
     _out, timings["collectstatic"] = timed(
         "collectstatic", manage, env, "collectstatic", "--noinput"
     )
-    if not args.quick:
+    if not args.quick and not mixed_only:
         _out, timings["load_territories"] = timed(
             "load_territories", manage, env, "load_territories"
         )
@@ -258,7 +278,8 @@ def main(argv=None) -> None:
     targets_file = OUT / "targets.json"
     queries_small = None
     small = None
-    if not args.quick:
+    at_once = args.quick or mixed_only
+    if not at_once:
         # A tenth first, measured, with a cache of its own so that no page
         # rendered on the small corpus is served later from the cache.
         small_env = {
@@ -288,20 +309,25 @@ def main(argv=None) -> None:
             str(targets_file),
         )
     rest, timings["generate"] = timed(
-        "corpus" if args.quick else "corpus: the rest",
+        "corpus" if at_once else "corpus: the rest",
         phase,
         env,
         "generate",
         "--part",
-        "all" if args.quick else "rest",
+        "all" if at_once else "rest",
         *common,
     )
+    if at_once:
+        targets = phase(env, "targets")
+        targets_file.write_text(json.dumps(targets, ensure_ascii=False, indent=2))
+    if mixed_only:
+        # No search is read during the mixed run.
+        targets["meta"]["load_average_at_start"] = load_at_start
+        run_mixed_only(args, env, server_env, port, targets, rest, timings, started)
+        return
     _out, timings["search_reindex"] = timed(
         "search_reindex (whole corpus)", manage, env, "search_reindex"
     )
-    if args.quick:
-        targets = phase(env, "targets")
-        targets_file.write_text(json.dumps(targets, ensure_ascii=False, indent=2))
     queries_full, _seconds = timed(
         "SQL queries per page (whole corpus)",
         phase,
@@ -332,7 +358,7 @@ def main(argv=None) -> None:
     loads, memory = {}, {}
     server.start()
     try:
-        checks = check_targets(server, base)
+        checks = check_targets(server, base, session=member["session"])
         measured += load_all(server, base, args, loads, memory)
         measured += load_logged_in(server, base, args, member["session"], loads, memory)
         mixed = run_mixed(server, env, args, base, targets.get("mixed", {}))
@@ -361,7 +387,7 @@ def main(argv=None) -> None:
             for t in base
             if t["name"] not in reporting.UNCACHED or t["name"] == "search"
         ]
-        check_targets(cold_server, cold)
+        check_targets(cold_server, cold, session=member["session"])
         measured += load_all(
             cold_server, cold, args, loads, memory, concurrency=COLD_CONCURRENCY
         )
@@ -406,12 +432,51 @@ def main(argv=None) -> None:
     sys.stdout.write(f"\nReport: {paths['json']}\nChart:  {paths['png']}\n")
 
 
-def check_targets(server: Server, targets: list[dict]) -> dict:
+def run_mixed_only(args, env, server_env, port, targets, corpus, timings, started):
+    """`--only mixed`: the mixed run on the served corpus, and its report."""
+    server = Server(
+        server_env, port=port, workers=args.workers, log=OUT / "gunicorn.log"
+    )
+    say(f"gunicorn: {args.workers} workers on {server.base_url}, page cache on")
+    server.start()
+    try:
+        mixed = run_mixed(
+            server, env, args, targets["targets"], targets.get("mixed", {})
+        )
+    finally:
+        server.stop()
+    timings["total"] = round(time.monotonic() - started, 1)
+    result = reporting.build(
+        args=args,
+        vendor="postgresql" if "postgres" in env["DATABASE_URL"] else "sqlite",
+        env=env,
+        redis="REDIS_URL" in server_env,
+        corpus={"small": None, "full": corpus},
+        targets=[],
+        checks={},
+        loads={},
+        memory={},
+        queries={"small": {}, "full": {}},
+        rush=None,
+        mixed=mixed,
+        timings=timings,
+        meta_extra=targets["meta"],
+    )
+    paths = reporting.write(result, OUT)
+    sys.stdout.write(reporting.render(result))
+    sys.stdout.write(f"\nReport: {paths['json']}\n")
+
+
+def check_targets(server: Server, targets: list[dict], *, session=None) -> dict:
     """Every measured URL answers 200 through gunicorn before it is measured:
-    an error page is fast, and must never pass for a result."""
+    an error page is fast, and must never pass for a result. Pages for members
+    only (`member`) are asked with the member's `session`."""
     checks = {}
     for target in targets:
-        statuses = {path: server.get(path)[0] for path in target["paths"]}
+        cookie = session if target.get("member") else None
+        statuses = {
+            path: server.get(path, session=cookie)[0] for path in target["paths"]
+        }
         bad = {path: status for path, status in statuses.items() if status != 200}
         if bad:
             raise SystemExit(f"{target['name']}: not 200 through gunicorn: {bad}")
@@ -430,7 +495,9 @@ def load_all(
         {**t, "name": "static-end", "label": "Static file (baseline, again)"}
         for t in static
     ]
-    ordered = static + [t for t in targets if t["name"] != "static"] + again
+    # Pages for members only are measured by `load_logged_in`.
+    anonymous = [t for t in targets if t["name"] != "static" and not t.get("member")]
+    ordered = static + anonymous + again
     for target in ordered:
         say(f"wrk: {target['label']} ({', '.join(target['paths'][:2])}…)")
         run_wrk(server.base_url, target["paths"], connections=8, seconds=args.warmup)
@@ -445,14 +512,20 @@ def load_all(
 
 
 def load_logged_in(server, targets, args, session, loads, memory) -> list[dict]:
-    """The HTML pages again, as a logged-in member at concurrency 8. Members
-    share the signed-in page cache: with the page cache on, these are cache
+    """The HTML pages again, as a logged-in member at concurrency 8, and the
+    pages for members only (the mutual-aid space). Members share the
+    signed-in page cache: with the page cache on, the HTML pages are cache
     hits after the first request of each page (the event page is its stored
     shell with the registration panel rendered for the person); on the cold
-    server they are rendered on every request. The report tells which."""
+    server they are rendered on every request. The mutual-aid pages are never
+    page-cached: rendered on every request on both servers. The report tells
+    which."""
     measured = []
     for target in targets:
-        if reporting.base_name(target["name"]) not in reporting.HTML_PAGES:
+        if reporting.base_name(target["name"]) not in (
+            *reporting.HTML_PAGES,
+            *reporting.MEMBER_ONLY,
+        ):
             continue
         cold = target["name"].endswith(reporting.COLD)
         name = reporting.base_name(target["name"]) + reporting.LOGGED_IN
@@ -519,8 +592,30 @@ def run_mixed(
 ) -> dict:
     """Readers at concurrency 8 across the page sets while a writer process
     registers people, cancels registrations and publishes a page, about
-    `--write-rate` times a second; a sampler reads the written events' pages
-    and records the seats they show, to compare with the writes."""
+    `--write-rate` times a second, and a task worker sends the emails they
+    enqueue; a sampler reads the written events' pages and records the seats
+    they show, to compare with the writes."""
+    # A task worker, as in production, started first (it takes seconds to
+    # start on a busy machine): it sends the emails the registrations and
+    # cancellations enqueue and indexes the published page, and writes what it
+    # writes (task results, a record of each email sent, its heartbeat) while
+    # the readers read.
+    worker_log = (OUT / "worker.log").open("w", encoding="utf-8")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "*"],
+        cwd=ROOT,
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        return _run_mixed(server, env, args, targets, reads)
+    finally:
+        _stop(worker)
+        worker_log.close()
+
+
+def _run_mixed(server, env, args, targets, reads) -> dict:
     seconds, rate = args.mixed_seconds, args.write_rate
     say(
         f"mixed run: {seconds:g} s of reads ({args.read_rate:g}/s) while writing "
@@ -610,6 +705,16 @@ def run_mixed(
         "writes": written["writes"],
         "samples": samples,
     }
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def sample_seats(server: Server, events: list[dict], writing) -> list[dict]:

@@ -59,9 +59,12 @@ class Server:
             f"gunicorn did not answer /healthz within 60 s: see {self.log}"
         )
 
-    def get(self, path: str) -> tuple[int, dict, bytes]:
+    def get(self, path: str, *, session: str | None = None) -> tuple[int, dict, bytes]:
+        headers = {"X-Forwarded-Proto": "https"}
+        if session:
+            headers["Cookie"] = f"sessionid={session}"
         request = urllib.request.Request(  # noqa: S310 (our own local server)
-            self.base_url + path, headers={"X-Forwarded-Proto": "https"}
+            self.base_url + path, headers=headers
         )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310

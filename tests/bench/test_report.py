@@ -33,7 +33,7 @@ def _run(connections=8, *, requests=1000, hits=0, misses=0, p95=5.0, errors=0, r
     }
 
 
-def _result(loads, *, mixed=None):
+def _result(loads, *, mixed=None, queries=None, rush=True):
     targets = [{"name": name, "label": name, "paths": ["/"]} for name in loads]
     args = types.SimpleNamespace(workers=5, scale=1, quick=True, duration=1, warmup=1)
     check = {
@@ -56,7 +56,7 @@ def _result(loads, *, mixed=None):
         checks={},
         loads=loads,
         memory={},
-        queries={"small": {}, "full": {}},
+        queries=queries or {"small": {}, "full": {}},
         rush={
             "people": 100,
             "seats": 10,
@@ -64,7 +64,9 @@ def _result(loads, *, mixed=None):
             "statuses": [302],
             "drain_seconds": 1.0,
             "check": check,
-        },
+        }
+        if rush
+        else None,
         timings={"total": 60},
         mixed=mixed,
     )
@@ -295,3 +297,101 @@ def test_a_hit_rate_of_readers_that_fell_behind_is_not_judged():
     assert target["status"] == "INVALID"
     assert "readers fell behind (2.0 of 50 requests/s planned)" in target["measured"]
     assert _status(on_time, "Mixed run, Knowledge pages: hit rate")["status"] == "MET"
+
+
+def _verdict(result, starts_with):
+    found = [v for v in result["issue_19"] if v["target"].startswith(starts_with)]
+    assert len(found) == 1, [v["target"] for v in result["issue_19"]]
+    return found[0]
+
+
+def test_each_target_of_issue_19_is_said_met_or_not_met():
+    result = _result(
+        {
+            "home": [_run(hits=1000, rps=990)],
+            "home@cold": [_run(p95=40)],
+            "listing@cold": [_run(p95=180)],
+            "ics@cold": [_run(p95=120)],
+            "static": [_run(rps=1000, errors=1)],
+        },
+        mixed=_mixed(knowledge_hits=990),
+    )
+
+    cold = _verdict(result, "every page set p95 < 100 ms at c=8, cold")
+    assert cold["verdict"] == "not met"
+    assert cold["judged_on"] == 2
+    assert cold["failing"] == [
+        "listing@cold: p95 < 100 ms (c=8, sqlite, cold, page cache off): GAP 180.0 ms"
+    ]
+    assert _verdict(result, "agenda.ics p95 < 300 ms")["verdict"] == "met"
+    # One error on the static file: the share of the static file is not met.
+    assert _verdict(result, "anonymous pages from cache")["verdict"] == "not met"
+    assert _verdict(result, "mixed run: knowledge pages hit rate")["verdict"] == "met"
+    assert _verdict(result, "mixed run: event pages show seats")["verdict"] == "met"
+    assert _verdict(result, "every page type < 8 ms")["verdict"] == "not measured"
+    text = report.render(result)
+    assert "Issue #19, target by target:" in text
+    assert "NOT MET      every page set p95 < 100 ms at c=8, cold" in text
+    assert "MET          agenda.ics p95 < 300 ms at c=8, cold (1 figure(s))" in text
+
+
+def test_an_invalid_figure_never_makes_a_target_of_issue_19_met():
+    result = _result({"home@cold": [_run(hits=300, misses=700, p95=3)]})
+
+    assert _verdict(result, "every page set p95")["verdict"] == "not met"
+
+
+def test_the_mutual_aid_pages_are_measured_as_a_member_never_page_cached():
+    queries = {"small": {"aid": _queries(9)}, "full": {"aid": _queries(9)}}
+    result = _result(
+        {"aid@member": [_run(misses=1000, p95=60)], "aid@member@cold": [_run(p95=140)]},
+        queries=queries,
+    )
+    pages = {page["name"]: page for page in result["pages"]}
+
+    assert pages["aid@member"]["mode"] == "none"
+    assert pages["aid@member"]["runs"][0]["served"]["label"] == "—"
+    assert pages["aid@member"]["queries_full"]["first"]["queries"] == 9
+    served = _status(result, "aid@member: p95")
+    assert served["status"] == "MET"
+    assert "never page-cached, rendered on every request" in served["target"]
+    assert _status(result, "aid@member@cold: p95")["status"] == "GAP"
+    assert _verdict(result, "every page set p95")["verdict"] == "not met"
+
+
+def _queries(count):
+    measured = {"queries": count, "ms": 10.0, "sql_ms": 1.0}
+    return {"first": measured, "second": measured}
+
+
+def test_the_mixed_run_lists_what_each_kind_of_write_made_out_of_date():
+    mixed = _mixed(knowledge_hits=990)
+    mixed["writes"][0]["bumped"] = [["events.registration", ["seats", "seats:7"]]]
+    mixed["writes"][1]["bumped"] = [
+        ["events.registration", ["seats", "seats:7"]],
+        ["retex.theme", None],
+    ]
+    mixed["writes"][2]["generation_elsewhere"] = True
+
+    result = _result({}, mixed=mixed)
+
+    bumps = result["mixed"]["bumps"]["register"]
+    assert bumps["writes"] == 20
+    assert bumps["tags"] == {"seats": 2, "seats:<id>": 2}
+    assert bumps["generations"] == {"retex.theme": 1}
+    assert bumps["generation_elsewhere"] == 1
+    text = report.render(result)
+    assert (
+        "register x20: seats x2, seats:<id> x2; NEW GENERATION by retex.theme x1"
+        in text
+    )
+    assert "new generations started by another process during the run: before 1" in (
+        text
+    )
+
+
+def test_a_run_of_the_mixed_run_alone_reports_without_the_rush():
+    result = _result({}, mixed=_mixed(knowledge_hits=990), rush=False)
+
+    assert _status(result, "Registration rush")["status"] == "N/A"
+    assert "Registration rush: not run" in report.render(result)
