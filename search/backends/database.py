@@ -76,10 +76,13 @@ FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
 # title A, lead B, the body's first terms C, theme names D), each occurrence
 # counting its field's weight, as bm25 weighs SQLite's columns (title 10, lead
 # 4, body 1; theme names a light signal), divided by the log of the vector's
-# length (normalisation 1): a long article saying a word five times outranks a
-# thin profile saying it once. Weights in PostgreSQL's order: {D, C, B, A}.
+# length (normalisation 1: a long article saying a word five times outranks a
+# thin profile saying it once), then bounded as rank / (rank + 1)
+# (normalisation 32: like bm25, saying one word of the query again and again
+# counts less than saying each of them). Weights in PostgreSQL's order: {D, C,
+# B, A}.
 RANK_WEIGHTS = "{0.02, 0.1, 0.4, 1.0}"
-RANK_NORMALIZATION = 1
+RANK_NORMALIZATION = 1 | 32
 
 
 def theme_slugs_text(slugs) -> str:
