@@ -220,14 +220,25 @@ def test_the_home_page_invites_to_ask_the_network(client, home_page):
     assert response["Location"] == "/accounts/login/?next=/entraide/poser/"
 
 
-def test_asking_and_answering_leave_the_page_cache_alone(client, people):
+def test_asking_and_answering_reach_the_home_page_marks_and_consent_do_not(
+    client, people
+):
+    """The home page shows the latest open questions (aid/home.py): a new
+    question or answer makes its stored copies out of date; what it does not
+    show changes nothing."""
+    from aid.models import Report, UsefulMark
     from retex.page_cache.invalidation import tags_of_write
 
     question, _ = ask(client, people["asker"])
     answer(client, people["helper"], question)
+    reply = Answer.objects.get()
 
-    assert tags_of_write(Question, question) == set()
-    assert tags_of_write(Answer, Answer.objects.get()) == set()
+    assert tags_of_write(Question, question) == {"aid:questions"}
+    assert tags_of_write(Answer, reply) == {"aid:questions"}
+    assert tags_of_write(Question, question, ["consent", "updated_at"]) == set()
+    assert tags_of_write(Answer, reply, ["body", "edited_at"]) == set()
+    assert tags_of_write(UsefulMark, UsefulMark(answer=reply)) == set()
+    assert tags_of_write(Report, Report(answer=reply)) == set()
 
 
 def test_what_a_member_wrote_is_in_their_data_export_and_outlives_the_account(
