@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import BudgetRange, PracticeStatus
 from knowledge.proposals import MAX_DOCUMENTS
+from retex.member_rich_text import without_control_characters
 from retex.models import Theme
 
 TEXT_HELP = _(
@@ -203,6 +204,9 @@ class PracticeProposalForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = without_control_characters(value)
         if "token" in self.errors:
             # Shown above the form: the hidden field has no place of its own.
             self.add_error(None, self.errors.pop("token"))

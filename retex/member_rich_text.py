@@ -21,6 +21,15 @@ import nh3
 from lxml import etree
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "a"}
+# Invisible control characters (a paste from a word processor): dropped, as no
+# rich text (nor XML) may hold them. Tabs and line ends are kept.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 LINK_SCHEMES = {"http", "https", "mailto"}
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "div"}
 
@@ -30,8 +39,9 @@ def rich_text_from_member_text(source: str) -> str:
     member typed; "" for blank input."""
     if not source or not source.strip():
         return ""
+    source = without_control_characters(source.replace("\r\n", "\n"))
     rendered = markdown.markdown(
-        html.escape(source.replace("\r\n", "\n"), quote=False),
+        html.escape(source, quote=False),
         extensions=["sane_lists", "nl2br"],
     )
     cleaned = nh3.clean(

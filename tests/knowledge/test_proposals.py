@@ -479,6 +479,8 @@ def test_member_text_round_trip():
     )
     assert member_text_from_rich_text(rich) == source
     assert rich_text_from_member_text("  \n ") == ""
+    # Invisible control characters (pasted) are dropped.
+    assert rich_text_from_member_text("a\x08b\x1f") == "<p>ab</p>"
 
 
 def test_an_existing_practice_of_the_collectivity_is_not_the_members(
