@@ -47,8 +47,10 @@ class EventIndexPage(Page):
         verbose_name_plural = _("agendas")
 
     def cache_dependencies(self):
-        """What the agenda shows (`retex.page_cache.invalidation`)."""
-        return (f"page:{self.pk}", "kind:events.eventpage", "seats")
+        """What the agenda shows (`retex.page_cache.invalidation`); the seats
+        of the events on the page shown are added as they are shown
+        (`events.agenda.agenda_context`)."""
+        return (f"page:{self.pk}", "kind:events.eventpage")
 
     def get_context(self, request, *args, **kwargs):
         from events.agenda import agenda_context

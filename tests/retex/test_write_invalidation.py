@@ -104,6 +104,25 @@ def test_a_registration_reaches_its_event_and_the_agenda_not_the_rest(
         assert "9 places restantes" in response.content.decode()
 
 
+def test_a_registration_leaves_the_agenda_pages_that_do_not_show_its_event(
+    client, site, section, committed
+):
+    webinar = EventPageFactory(
+        parent=section("evenements"), kind="webinaire", title="Webinaire RGPD"
+    )
+    webinars = "/evenements/?kind=webinaire"
+    warm(client, webinars, "/evenements/")
+    assert "Webinaire RGPD" in client.get(webinars).content.decode()
+
+    committed(registration_create, event_id=site["event"].pk, user=verified_person())
+
+    # The training is not on the webinars' page; it is on the whole agenda.
+    assert x_cache(client, webinars) == "HIT"
+    assert x_cache(client, "/evenements/") == "MISS"
+    committed(registration_create, event_id=webinar.pk, user=verified_person())
+    assert x_cache(client, webinars) == "MISS"
+
+
 def test_republishing_an_article_starts_no_generation(site, committed):
     article = site["article"]
     article.title = "Une régie publique de l'eau"
