@@ -115,6 +115,7 @@ def _route(request, site: Site, path: str) -> RouteResult:
         parent_path = page.path[: -Page.steplen]
         children.setdefault((parent_path, page.slug), []).append(page)
     parent = root
+    chain = [root]
     for index, component in enumerate(components):
         found = children.get((parent.path, component), [])
         if len(found) != 1:
@@ -127,7 +128,13 @@ def _route(request, site: Site, path: str) -> RouteResult:
         if index + 1 < len(components) and _overrides_route(page):
             return page.specific.route(request, components[index + 1 :])
         parent = page
-    return parent.specific.route(request, [])
+        chain.append(page)
+    result = parent.specific.route(request, [])
+    if root.depth == 2:
+        # The page's ancestors below the tree's root, as `get_ancestors()`
+        # would read them (the breadcrumbs, `retex_tags.breadcrumbs`).
+        result.page._retex_ancestors = chain[:-1]
+    return result
 
 
 def _restricted(page: Page, request) -> bool:

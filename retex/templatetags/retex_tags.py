@@ -10,8 +10,11 @@ def breadcrumbs(page):
     """The trail from the home page to `page`, for Wagtail pages."""
     # Plain pages: the trail needs the title, depth and URL path, which every
     # page has; no query per page type for the specific classes.
-    ancestors = page.get_ancestors().filter(depth__gt=1)
-    return {"ancestors": list(ancestors), "current": page}
+    # Already read when the page was routed (`retex.serving`), else one query.
+    ancestors = getattr(page, "_retex_ancestors", None)
+    if ancestors is None:
+        ancestors = list(page.get_ancestors().filter(depth__gt=1))
+    return {"ancestors": ancestors, "current": page}
 
 
 @register.simple_tag(takes_context=True)

@@ -73,6 +73,11 @@ def test_every_path_is_routed_as_wagtail_routes_it(tree, path):
         assert ours.args[0].__name__ == theirs.args[0].__name__
         assert tuple(ours.args[1:]) == tuple(theirs.args[1:])
     assert ours.kwargs == theirs.kwargs
+    # The ancestors read while routing are the breadcrumbs' trail.
+    ancestors = getattr(ours.page, "_retex_ancestors", None)
+    if ancestors is not None:
+        expected = theirs.page.get_ancestors().filter(depth__gt=1)
+        assert [a.pk for a in ancestors] == [a.pk for a in expected]
 
 
 def test_a_live_page_under_a_draft_is_served_and_the_draft_is_not(client, tree):
