@@ -194,3 +194,10 @@ def test_a_new_question_or_answer_shows_on_the_cached_home_page_at_once(
     response = member.get("/")
     assert response.headers["X-Cache"] == "MISS"
     assert "1 réponse" in visible_text(response.content.decode())
+
+
+def test_with_no_open_question_visitors_are_told_so(client, people):
+    section = section_text(client)
+
+    assert "Aucune question n'attend de réponse pour le moment." in section
+    assert "rattachement à votre collectivité" in section
