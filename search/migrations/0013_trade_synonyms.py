@@ -12,7 +12,7 @@ NEW = [
     "PCA, plan de continuité d'activité, plan de continuité",
     "PRA, plan de reprise d'activité, plan de reprise",
     "illectronisme, fracture numérique, exclusion numérique, éloignés du numérique",
-    "schéma directeur, schéma directeur numérique, feuille de route numérique",
+    "schéma directeur, feuille de route",
     "smart city, ville intelligente, territoire intelligent",
     "fablab, fab lab",
     "logiciel libre, open source",
