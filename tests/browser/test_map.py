@@ -5,6 +5,7 @@ accessible name is the collectivity's, Enter opens its profile; axe-clean at
 import pytest
 from playwright.sync_api import expect
 
+from territories.text import with_article
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.page_types import build_site
 from tests.browser.test_axe import axe_violations
@@ -65,7 +66,7 @@ def test_tab_reaches_a_member_on_the_map_and_enter_opens_its_profile(
     expect(page.locator("h1")).to_have_text(profile.title)
     # The profile shows where it is, without a link.
     expect(page.locator("figure.members-map--small svg title")).to_have_text(
-        f"Situation de {profile.title} sur la carte de France"
+        f"Situation {with_article(profile.title, 'de')} sur la carte de France"
     )
     assert axe_violations(page, axe_source) == []
     # The home page draws the network's members too, each a link.

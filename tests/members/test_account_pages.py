@@ -386,7 +386,7 @@ def test_activation_page_gives_the_secret_as_text_and_a_wrong_code_is_linked(
     html = page.content.decode()
     # The QR code's text alternative names the secret, also given to copy.
     assert re.search(rf'<img [^>]*alt="[^"]*{secret}[^"]*"', html)
-    assert re.search(rf'<input [^>]*id="authenticator_secret" value="{secret}"', html)
+    assert re.search(rf'<code id="authenticator_secret"[^>]*>{secret}</code>', html)
     assert 'href="otpauth://totp/' in html
 
     wrong = str((int(code(secret)) + 500_000) % 1_000_000).zfill(6)

@@ -184,6 +184,6 @@ def test_a_profile_shows_where_the_collectivity_is(client, directory):
     figure = html[html.index('<figure class="members-map') :]
     figure = figure[: figure.index("</figure>")]
     assert "members-map__point--self" in figure
-    assert "Situation de Ville de Pointe-à-Pitre sur la carte de France" in figure
+    assert "Situation de la Ville de Pointe-à-Pitre sur la carte de France" in figure
     assert "Guadeloupe (971)" in visible_text(figure)
     assert "<a " not in figure
