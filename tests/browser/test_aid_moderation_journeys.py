@@ -130,7 +130,8 @@ def moderate(staff: Ui, *, report: re.Pattern, reason: str, action: str, hide: b
         else:
             hidden.uncheck()
         expect(hidden).not_to_be_checked()
-    staff.step(action)
+    what = "reponse" if "réponse" in action else "question"
+    staff.step(f"{'masquer' if hide else 'retablir'}-{what}")
     staff.activate(main.get_by_role("button", name="Enregistrer"))
 
 
