@@ -4,19 +4,26 @@ Documents are always served by Wagtail's view (`WAGTAILDOCS_SERVE_METHOD =
 "serve_view"`), never from a public media URL, and that view asks
 `may_download` first (`knowledge/wagtail_hooks.py`).
 
-The rule: a document is **public** when at least one page uses it and every
-page that uses it is live and open to everyone. Otherwise it is
-**members-only**: when a page using it is members-only (or has any other view
-restriction), is a draft or is unpublished, and also while no page uses it yet
-(just uploaded for a page being written). "Uses" means attached to a resource,
-chosen in a document block, linked from rich text, or a collectivity's roadmap
-document, in the pages' published content. On top of that, Wagtail's own
-collection privacy settings still apply (a private collection keeps its login,
-group or password check).
+The rule, decided by the **live** pages that use it: a document is
+**public** when at least one page uses it and every page using it is live and
+open to everyone (a draft also using it changes nothing: the live pages
+already show it); **members-only** when at least one live page uses it and a
+live page using it is members-only (or has any other view restriction);
+otherwise it is **private**: used only by drafts or unpublished pages (a
+practice a member proposed, in review), a newer unpublished revision, or no
+page yet (just uploaded for a page being written). "Uses" means attached to a
+resource, chosen in a document block, linked from rich text, or a
+collectivity's roadmap document, in the pages' published content. On top of
+that, Wagtail's own collection privacy settings still apply (a private
+collection keeps its login, group or password check).
 
-Members-only documents are served to members (and the association's staff),
-and to whoever may edit or choose the document in the admin (its uploader, the
-editors), so that a draft's preview works; others get a login prompt or a 403.
+Members-only documents are served to members (and the association's staff).
+Private documents are served only to those who may see a draft using them:
+the owner of a page using it (a member's own proposal), its uploader (a
+document added to a proposal's newer revision), and whoever may edit that
+page. Both are also served to whoever may edit or choose the document in the
+admin (its uploader, the editors), so that a draft's preview works. Others get
+a login prompt (anonymous visitors) or a 403.
 
 The search applies the same audience to a document's text (`search/documents.py`),
 and keeps roadmap documents and private collections' documents out of it
@@ -41,6 +48,7 @@ from retex.visibility import sees_members_content
 
 PUBLIC = "public"
 MEMBERS = "members"
+PRIVATE = "private"
 
 
 def pages_using_documents(documents) -> dict[int, list[Page]]:
@@ -81,13 +89,12 @@ def pages_using_documents(documents) -> dict[int, list[Page]]:
 
 
 def audience_of(pages, restricted_paths) -> str:
-    """PUBLIC or MEMBERS for a document used by `pages` (the rule above), given
-    the paths of every page carrying a view restriction."""
-    if not pages:
-        return MEMBERS
-    for page in pages:
-        if not page.live:
-            return MEMBERS
+    """PUBLIC, MEMBERS or PRIVATE for a document used by `pages` (the rule
+    above), given the paths of every page carrying a view restriction."""
+    live = [page for page in pages if page.live]
+    if not live:
+        return PRIVATE
+    for page in live:
         if any(page.path.startswith(path) for path in restricted_paths):
             return MEMBERS
     return PUBLIC
@@ -98,7 +105,7 @@ def restricted_page_paths() -> list[str]:
 
 
 def document_audiences(documents) -> dict[int, str]:
-    """PUBLIC or MEMBERS for each of `documents` (by id), by the rule above
+    """PUBLIC, MEMBERS or PRIVATE for each of `documents` (by id), by the rule above
     (collection privacy aside), in a fixed number of queries."""
     pages_by_document = pages_using_documents(documents)
     if not pages_by_document:
@@ -176,7 +183,7 @@ def documents_kept_out_of_search(documents) -> set[int]:
 
 
 def document_audience(document) -> str:
-    """PUBLIC or MEMBERS, by the rule above (collection privacy aside)."""
+    """PUBLIC, MEMBERS or PRIVATE, by the rule above (collection privacy aside)."""
     return document_audiences([document])[document.pk]
 
 
@@ -190,7 +197,25 @@ def may_manage_document(user, document) -> bool:
     )
 
 
-def may_download(document, user) -> bool:
-    if document_audience(document) == PUBLIC:
+def sees_draft_using(user, document) -> bool:
+    """Whether `user` may see a draft using this private document: its
+    uploader, the owner of a page using it (a member's own proposal), or
+    whoever may edit such a page in the admin."""
+    if not user.is_authenticated:
+        return False
+    if document.uploaded_by_user_id == user.pk:
         return True
-    return sees_members_content(user) or may_manage_document(user, document)
+    pages = pages_using_documents([document]).get(document.pk, [])
+    return any(
+        page.owner_id == user.pk or page.permissions_for_user(user).can_edit()
+        for page in pages
+    )
+
+
+def may_download(document, user) -> bool:
+    audience = document_audience(document)
+    if audience == PUBLIC:
+        return True
+    if audience == MEMBERS and sees_members_content(user):
+        return True
+    return may_manage_document(user, document) or sees_draft_using(user, document)

@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from knowledge.document_access import may_download
+from knowledge.document_access import PRIVATE, document_audience, may_download
 from knowledge.reports import ThemeReportView
 
 
 @hooks.register("before_serve_document")
 def serve_members_only_documents_to_members(document, request):
-    """Members-only documents (`knowledge/document_access.py`): a login prompt
-    for anonymous visitors, a 403 page for other people.
+    """Members-only and private documents (`knowledge/document_access.py`): a
+    login prompt for anonymous visitors, a 403 page for other people (saying
+    that a private document is not published, rather than for members).
 
     Runs before Wagtail's own collection privacy check (our apps come first in
     INSTALLED_APPS), which still applies afterwards.
@@ -22,7 +23,10 @@ def serve_members_only_documents_to_members(document, request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     response = TemplateResponse(
-        request, "knowledge/document_restricted.html", {}, status=403
+        request,
+        "knowledge/document_restricted.html",
+        {"unpublished": document_audience(document) == PRIVATE},
+        status=403,
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,8 +6,10 @@ they find the same things and apply the same visibility rule: a document is
 see (a draft, a password or login restriction) gets no document at all.
 
 Uploaded documents (PDF, office files) are searchable things too, with their
-own audience (`knowledge.document_access`: public only when every page using
-them is live and public). A document's text is found:
+own audience (`knowledge.document_access`, decided by the live pages using
+them: public when every one is public, members-only when one is members-only;
+a document used by drafts only is private and in no entry). A document's text
+is found:
 
 - in its own entry ("document:<id>"), whose visibility is the document's
   audience, as long as at least one searchable page uses it;
@@ -127,6 +129,7 @@ def read_documents(documents, *, restricted_paths=None) -> None:
     who may find its text (`_search_audience`: PUBLIC, MEMBERS, or None when
     no entry may carry it), in a fixed number of queries for the whole batch."""
     from knowledge.document_access import (
+        PRIVATE,
         audience_of,
         documents_kept_out_of_search,
         pages_using_documents,
@@ -143,10 +146,11 @@ def read_documents(documents, *, restricted_paths=None) -> None:
         restricted_paths = restricted_page_paths()
     for document in documents:
         document._search_pages = pages.get(document.pk, [])
+        audience = audience_of(document._search_pages, restricted_paths)
+        # A private document (used by drafts only, or by no page) is read by
+        # those preparing the draft only: no entry carries its text.
         document._search_audience = (
-            None
-            if document.pk in kept_out
-            else audience_of(document._search_pages, restricted_paths)
+            None if document.pk in kept_out or audience == PRIVATE else audience
         )
 
 
