@@ -88,6 +88,19 @@ def every_restriction(user) -> list[PageViewRestriction]:
     return cached
 
 
+class RestrictedPage:
+    """The page of a restriction read by `all_restrictions`: its id and path."""
+
+    __slots__ = ("id", "path")
+
+    def __init__(self, id, path):
+        self.id, self.path = id, path
+
+    @property
+    def pk(self):
+        return self.id
+
+
 # (page cache generation, restrictions) of this process.
 _snapshot: tuple[str | None, list[PageViewRestriction]] = (None, [])
 
@@ -121,7 +134,9 @@ def all_restrictions() -> list[PageViewRestriction]:
             restriction = by_pk[pk] = PageViewRestriction(
                 id=pk, restriction_type=restriction_type, page_id=page_id
             )
-            restriction.page = Page(id=page_id, path=path)
+            # What the rule reads of the page (its path): a plain object, not
+            # a Page (whose construction costs more than the query).
+            restriction._state.fields_cache["page"] = RestrictedPage(page_id, path)
             restriction.group_ids = set()
         if group_id is not None:
             restriction.group_ids.add(group_id)
