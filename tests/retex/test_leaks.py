@@ -5,7 +5,7 @@ a newer unpublished revision of a public page, a members-only event and the
 text of a document attached to the members-only page, a question to the network
 (`/entraide/`) and its answer, the title of a members-only synthesis of a past
 public event (and the email announcing it), a practice a member proposed from
-Mon espace, waiting for the editors' review. An anonymous visitor and
+Mon espace, waiting for the editors' review, and the text of its document. An anonymous visitor and
 a logged-in non-member then crawl every link of the site from the home page,
 and request every feed, export, search surface, calendar and file URL: no
 answer may contain any of the words. A member does find them where they belong,
@@ -169,7 +169,14 @@ def site(section, django_capture_on_commit_callbacks):
         body=f"Réponse {IN_ANSWER}.",
         token=uuid.uuid4(),
     )
-    # A practice proposed from Mon espace, in review (a draft).
+    # A practice proposed from Mon espace, in review (a draft), with a document.
+    proposal_document = make_document(
+        "diagnostic.txt",
+        f"Diagnostic {IN_PROPOSAL}.".encode(),
+        title="Diagnostic du guichet",
+    )
+    proposal_document.uploaded_by_user = asker
+    proposal_document.save()
     with django_capture_on_commit_callbacks(execute=True):
         proposal, _ = practice_propose(
             user=asker,
@@ -180,6 +187,7 @@ def site(section, django_capture_on_commit_callbacks):
                 "collectivity": lannion,
                 "actions": f"<p>Actions {IN_PROPOSAL}.</p>",
             },
+            documents=[proposal_document],
         )
     call_command("search_reindex", verbosity=0)
 
@@ -210,6 +218,8 @@ def site(section, django_capture_on_commit_callbacks):
         "outsider": outsider,
         "question": question,
         "proposal": proposal,
+        "proposer": asker,
+        "proposal_document": proposal_document,
         "outsider_token": CalendarToken.objects.create(user=outsider, token="o" * 40),
         "member_token": CalendarToken.objects.create(user=member, token="m" * 40),
     }
@@ -277,6 +287,7 @@ def surfaces(d) -> list[str]:
         "/mon-espace/pratiques/proposer/",
         f"/mon-espace/pratiques/{d['proposal'].pk}/modifier/",
         f"/ressources/fiche/{d['proposal'].pk}.pdf",
+        d["proposal_document"].url,
     ]
     for word in WORDS:
         urls += [f"/recherche/?q={word}", f"/api/search/?q={word}"]
@@ -391,3 +402,18 @@ def test_members_do_find_it_where_it_belongs(
     assert IN_QUESTION in thread and IN_ANSWER in thread
     found = json.loads(body_of(client.get("/api/search/", {"q": IN_ANSWER})))
     assert [r["kind"] for r in found["results"]] == ["question"]
+    # A practice proposed by another member, in review: its document is for
+    # its proposer (and the editors), not for members, of another collectivity
+    # or of the proposer's own.
+    brest = verified(UserFactory(email="dsi@ville-brest.fr"))
+    brest.groups.add(Group.objects.get(name=MEMBERS_GROUP))
+    url = site["proposal_document"].url
+    for other in (brest, site["member"]):
+        client.force_login(other)
+        response = client.get(url)
+        assert response.status_code == 403
+        assert IN_PROPOSAL not in body_of(response)
+        found = json.loads(body_of(client.get("/api/search/", {"q": IN_PROPOSAL})))
+        assert found["count"] == 0
+    client.force_login(site["proposer"])
+    assert IN_PROPOSAL in body_of(client.get(url))
