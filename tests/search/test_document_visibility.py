@@ -244,7 +244,7 @@ def test_when_the_members_only_page_is_deleted_visitors_find_it(
     assert not SearchEntry.objects.filter(key=key).exists()
 
 
-def test_unpublishing_or_moving_a_page_using_it_under_a_members_page_hides_it(
+def test_moving_a_page_using_it_under_a_members_page_hides_it(
     client, section, editor, run_tasks
 ):
     resources = section("ressources")
@@ -262,9 +262,10 @@ def test_unpublishing_or_moving_a_page_using_it_under_a_members_page_hides_it(
         set_privacy(editor, members_section, members_only=True)
     assert found(client, IN_TEXT) == {"annexe.txt", "Public", "Déplacé", "Retiré"}
 
+    # Live pages decide: the two still live and public keep it public.
     with run_tasks():
         unpublished.unpublish()
-    assert_found_by_nobody_anonymous(client, IN_TEXT)
+    assert found(client, IN_TEXT) == {"annexe.txt", "Public", "Déplacé"}
 
     with run_tasks():
         unpublished.save_revision().publish()
@@ -273,6 +274,33 @@ def test_unpublishing_or_moving_a_page_using_it_under_a_members_page_hides_it(
     with run_tasks():
         moved.move(members_section, pos="last-child")
     assert_found_by_nobody_anonymous(client, IN_TEXT)
+
+
+def test_a_document_whose_pages_are_all_unpublished_is_found_by_nobody(
+    client, member, section, editor, run_tasks
+):
+    """Used by drafts only, a document is private: its text is in no entry,
+    not even for members (those preparing the draft download it)."""
+    resources = section("ressources")
+    with run_tasks():
+        document = make_document("annexe.txt", f"Annexe {IN_TEXT}.".encode())
+        public = publish_with(
+            ArticlePageFactory(parent=resources, title="Public"), document
+        )
+        restricted = ArticlePageFactory(parent=resources, title="Bureau")
+    with run_tasks():
+        set_privacy(editor, restricted, members_only=True)
+    with run_tasks():
+        publish_with(restricted, document)
+    with run_tasks():
+        public.unpublish()
+    assert found(member, IN_TEXT) == {"annexe.txt", "Bureau"}
+
+    with run_tasks():
+        restricted.unpublish()
+    assert found(member, IN_TEXT) == set()
+    assert_found_by_nobody_anonymous(client, IN_TEXT)
+    assert not SearchEntry.objects.filter(kind="document").exists()
 
 
 def test_a_deleted_document_is_found_by_nobody(client, member, shared, run_tasks):
