@@ -7,6 +7,7 @@ class AidConfig(AppConfig):
     verbose_name = _("Entraide")
     # What this app shows on shared pages (`retex.declarations`).
     home_sections = {"open_questions": "aid.home.open_questions"}
+    home_cache_dependencies = {"open_questions": "aid.home.open_questions_dependencies"}
     collectivity_sections = {"aid": "aid.collectivity_story.collectivity_questions"}
     default_auto_field = "django.db.models.BigAutoField"
 
@@ -25,7 +26,7 @@ def declare_cache_dependencies() -> None:
     # does not opt in), but the home page shows the latest open questions,
     # their answer counts and public threads (`aid.home`): a question or an
     # answer that appears, disappears or changes status or title changes it.
-    # The home page declares no tags: any declared write bumps what it depends on.
+    # The home page depends on `aid:questions` (`home_cache_dependencies`).
     declare(
         "aid.question",
         lambda question: ("aid:questions",),

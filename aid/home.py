@@ -15,6 +15,13 @@ from retex.visibility import sees_members_content
 LATEST = 3
 
 
+def open_questions_dependencies() -> tuple[str, ...]:
+    """What this section shows (`home_cache_dependencies`): questions and
+    their answers (`aid:questions`, declared in `aid/apps.py`), the names of
+    their collectivities."""
+    return ("aid:questions", "kind:members.collectivitypage")
+
+
 def open_questions(*, user) -> dict:
     """{"members", "questions", "open_count"}: two queries, whatever the
     number of questions."""

@@ -8,6 +8,9 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # What this app shows on shared pages (`retex.declarations`).
     home_sections = {"upcoming_events": "events.selectors.events_upcoming"}
+    home_cache_dependencies = {
+        "upcoming_events": "events.selectors.events_upcoming_dependencies"
+    }
     collectivity_sections = {"events": "events.collectivity_story.collectivity_events"}
     # What a collectivity's cached page depends on for that section: the events
     # it hosts (`retex.page_cache`; `fn(collectivity)` → tags).

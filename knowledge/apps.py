@@ -8,6 +8,11 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # What this app shows on shared pages (`retex.declarations`).
     home_sections = {"latest_knowledge": "knowledge.selectors.knowledge_latest"}
+    # What the home page's cached copy depends on for that section (`fn()` →
+    # page-cache tags).
+    home_cache_dependencies = {
+        "latest_knowledge": "knowledge.selectors.knowledge_latest_dependencies"
+    }
 
     def ready(self):
         # "Mes propositions" in Mon espace, and in the person's data export.

@@ -85,6 +85,12 @@ def knowledge_latest(*, user, limit: int = 3):
     return list(knowledge_listing(user=user)[:limit])
 
 
+def knowledge_latest_dependencies() -> tuple[str, ...]:
+    """What the home page's latest resources show (`home_cache_dependencies`):
+    knowledge pages, and the collectivities their cards name."""
+    return ("kind:knowledge.knowledgepage", "kind:members.collectivitypage")
+
+
 def knowledge_related(
     page: KnowledgePage, *, user, limit: int = 3, stored: bool = True, request=None
 ):

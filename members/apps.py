@@ -11,6 +11,10 @@ class MembersConfig(AppConfig):
         "member_stats": "members.selectors.member_stats",
         "members_map": "members.map.members_map",
     }
+    home_cache_dependencies = {
+        "member_stats": "members.selectors.home_dependencies",
+        "members_map": "members.selectors.home_dependencies",
+    }
 
     def ready(self):
         from members import signals  # noqa: F401

@@ -29,6 +29,7 @@ from members.territories import (
     department_region,
 )
 from retex.blocks import RICH_TEXT_FEATURES
+from retex.page_cache import depends_on
 from retex.visibility import pages_visible_to, sees_members_content
 
 
@@ -282,20 +283,22 @@ class CollectivityPage(Page):
         ]
 
     def cache_dependencies(self):
-        """The collectivity, its practices and comparable collectivities with
-        theirs, the articles and interviews citing it
-        (`retex.page_cache.invalidation`), and what other apps declare for
-        their sections (`collectivity_cache_dependencies`: the events it
-        hosts). Other counts they show (registrations, mutual-aid questions)
-        are not dependencies: they are refreshed when the stored page expires."""
+        """The collectivity and the others (comparable ones), the knowledge
+        pages naming it (`cites:<id>`, bumped by knowledge when a page naming
+        it, before or after the write, is published, unpublished, deleted or
+        changes what it names: its practices, the articles and interviews
+        citing it; the comparable collectivities' practices, `practices:<id>`,
+        added as they are shown, `get_context`), and what other apps declare for their sections
+        (`collectivity_cache_dependencies`: the events it hosts;
+        `retex.page_cache.invalidation`). Other counts they show
+        (registrations, mutual-aid questions) are not dependencies: they are
+        refreshed when the stored page expires."""
         from retex.declarations import declared
 
         return (
             f"page:{self.pk}",
             "kind:members.collectivitypage",
-            "kind:knowledge.practicepage",
-            "kind:knowledge.articlepage",
-            "kind:knowledge.interviewpage",
+            f"cites:{self.pk}",
             # What other apps' sections depend on (the events it hosts…).
             *(
                 tag
@@ -363,6 +366,10 @@ class CollectivityPage(Page):
         context["cited_in"] = self.cited_in(user=request.user)
         context["sections"] = self.story_sections(user=request.user)
         context["comparables"] = comparable_collectivities(self, user=request.user)
+        # Their practices are shown too (bumped by knowledge).
+        depends_on(
+            request, *(f"practices:{other.pk}" for other in context["comparables"])
+        )
         context["intercommunality"] = intercommunality_of(self)
         return context
 

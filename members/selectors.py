@@ -36,6 +36,12 @@ def member_stats(*, user=None) -> dict:
     )
 
 
+def home_dependencies() -> tuple[str, ...]:
+    """What the home page's figures and map show (`home_cache_dependencies`):
+    the member collectivities."""
+    return ("kind:members.collectivitypage",)
+
+
 def population_band_q(band: str) -> Q:
     for slug, _label, low, high in POPULATION_BANDS:
         if slug == band:

@@ -10,6 +10,9 @@ Attributes in use: `home_sections` (the home page: `fn(*, user)`),
 `collectivity_sections` (a collectivity's page: `fn(collectivity, *, user)`),
 `collectivity_cache_dependencies` (the page-cache tags a collectivity's page
 also depends on for those sections: `fn(collectivity)` → tags),
+`home_cache_dependencies` (the same for the home page's sections, by section
+name: `fn()` → tags; a section without one makes the home page depend on every
+write),
 `search_services` (the search engine for apps it indexes: `retex.search_port`).
 """
 

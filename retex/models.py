@@ -1,5 +1,7 @@
 """Site-wide pages and settings: the home page, standard content pages, footer."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -9,6 +11,32 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from retex.blocks import RICH_TEXT_FEATURES, BodyBlock, LinkBlock
+
+_PAGE_LINK = re.compile(r"<a\b[^>]*\blinktype=\"page\"[^>]*>")
+_LINK_ID = re.compile(r"\bid=\"(\d+)\"")
+
+
+def linked_page_ids(stream) -> set[int]:
+    """The pages a StreamField value links to (link blocks, rich text)."""
+    found: set[int] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "page" and isinstance(item, int):
+                    found.add(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and "linktype" in value:
+            for tag in _PAGE_LINK.findall(value):
+                if match := _LINK_ID.search(tag):
+                    found.add(int(match.group(1)))
+
+    walk(list(stream.raw_data))
+    return found
 
 
 class HomePage(Page):
@@ -37,6 +65,24 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
+
+    def cache_dependencies(self):
+        """The page, the pages its body links to, and what each section shows
+        as its app declares it (`home_cache_dependencies`,
+        `retex.declarations`): a registration or a new member's request leaves
+        it in the cache. None (every write makes it out of date) if a section
+        declares nothing: the safety net."""
+        from retex.declarations import declared
+
+        dependencies = declared("home_cache_dependencies")
+        sections = declared("home_sections")
+        if set(sections) - set(dependencies):
+            return None
+        return (
+            f"page:{self.pk}",
+            *(f"page:{pk}" for pk in linked_page_ids(self.body)),
+            *(tag for name in sections for tag in dependencies[name]()),
+        )
 
     def get_context(self, request, *args, **kwargs):
         from retex.home import home_sections

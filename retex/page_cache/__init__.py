@@ -76,6 +76,7 @@ that was looked up carries `X-Cache: HIT` or `X-Cache: MISS`.
 """
 
 from retex.page_cache.invalidation import (
+    bump,
     change_is_visible,
     connect_signals,
     declare,
@@ -130,6 +131,7 @@ __all__ = [
     "PageCacheMiddleware",
     "ProcessState",
     "SignedInPageCacheMiddleware",
+    "bump",
     "cacheable",
     "change_is_visible",
     "connect_signals",

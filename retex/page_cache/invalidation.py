@@ -11,8 +11,15 @@ Pages depend on short tags (`cache_dependencies()` on the page class):
   the fields its class names in `cache_selection_fields` changes (a page that
   shows another one's card also depends on its `page:<id>`, `depends_on`);
 - `seats:<event id>` and `seats`: the seats left of one event, of any event;
-- `*` (`ANY`): bumped by every write below; what declares nothing (the home
-  page, feeds…) depends on it.
+- `cites:<collectivity id>`: the knowledge pages naming a collectivity (its
+  practices, the articles and interviews citing it): bumped by knowledge when
+  a page that names it, before or after the write, is published, unpublished,
+  deleted or changes what it names (`knowledge.signals`, `bump`); a
+  collectivity's profile depends on it, not on every knowledge page, and on
+  `practices:<id>` of the comparable collectivities it shows (bumped alike
+  for a practice page, by its collectivity);
+- `*` (`ANY`): bumped by every write below; what declares nothing (feeds…,
+  the home page when one of its sections declares nothing) depends on it.
 
 What a write bumps, once its transaction commits:
 
@@ -266,6 +273,13 @@ def _record(tags: set[str] | None, using=None, *, origin: str = "") -> None:
         invalidate(using)
     else:
         invalidate_tags(tags, using)
+
+
+def bump(tags: Iterable[str], *, origin: str, using=None) -> None:
+    """Make what depends on `tags` out of date once the transaction commits,
+    recorded like a write (`recording_bumps`): for what an app computes
+    itself (the collectivities a knowledge page names, `cites:<id>`)."""
+    _record(set(tags), using, origin=origin)
 
 
 def _label(sender) -> str:

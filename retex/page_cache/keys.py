@@ -115,12 +115,14 @@ def depends_on(request, *tags: str) -> None:
 def page_dependencies(page, request=None) -> list[str] | None:
     """The tags `page`'s rendering depends on (its class's
     `cache_dependencies()`, and what its rendering for `request` added with
-    `depends_on`), or None when it declares nothing: then any change recorded
-    makes it out of date (`retex.page_cache.invalidation`)."""
+    `depends_on`), or None when it declares nothing (no `cache_dependencies`,
+    or one returning None): then any change recorded makes it out of date
+    (`retex.page_cache.invalidation`)."""
     declared = getattr(page, "cache_dependencies", None)
-    if declared is None:
+    tags = declared() if declared is not None else None
+    if tags is None:
         return None
-    return [*declared(), *getattr(request, "page_cache_tags", ())]
+    return [*tags, *getattr(request, "page_cache_tags", ())]
 
 
 def _is_page_itself(request, args, kwargs) -> bool:

@@ -6,15 +6,20 @@ collectivity, subscribing to the letter) must leave the knowledge pages, the
 directory and the public calendar feed in the cache
 (`retex.page_cache.invalidation`, the apps' declarations)."""
 
+import uuid
+
 import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.cache import caches
 from wagtail.models import Page
 
+from aid.questions import question_create
 from events.registration import registration_cancel, registration_create
+from knowledge.models import ArticlePage
 from letter.subscriptions import subscribe
 from members.affiliation import affiliation_request
+from members.models import CollectivityPage
 from retex import page_cache
 from retex.page_cache import recording_bumps
 from retex.page_cache.invalidation import _declaration
@@ -25,9 +30,11 @@ from tests.factories import (
     ArticlePageFactory,
     CollectivityPageFactory,
     EventPageFactory,
+    PracticePageFactory,
     ThemeFactory,
     verified_person,
 )
+from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +294,177 @@ def test_only_what_every_page_may_show_starts_a_new_generation():
     }
 
     assert undeclared == NEW_GENERATION
+
+
+# --- Collectivity profiles and the knowledge pages naming them ---------------------
+
+
+def publish(page):
+    page.save_revision().publish()
+
+
+def test_publishing_an_article_not_citing_a_collectivity_leaves_its_profile(
+    client, site, section, committed
+):
+    collectivity = site["collectivity"]
+    warm(client, collectivity.url)
+    article = site["article"]
+    article.title = "Une régie publique de l'eau"
+    new = ArticlePageFactory.build(title="Un article sans collectivité")
+
+    def write():
+        publish(article)
+        section("ressources").add_child(instance=new)
+        publish(new)
+
+    with recording_bumps() as bumped:
+        committed(write)
+
+    assert not {tag for _o, tags in bumped for tag in tags if tag.startswith("cites:")}
+    assert x_cache(client, collectivity.url) == "HIT"
+
+
+def test_an_article_citing_a_collectivity_or_ceasing_to_reaches_its_profile_only(
+    client, site, section, committed
+):
+    collectivity = site["collectivity"]
+    other = CollectivityPageFactory(parent=section("membres"), title="Ville témoin")
+    article = site["article"]
+    article.title = "La fibre à Ville exemple"
+    article.related_collectivities = [collectivity]
+    warm(client, collectivity.url, other.url)
+
+    committed(publish, article)
+
+    assert x_cache(client, other.url) == "HIT"
+    response = client.get(collectivity.url)
+    assert response.headers["X-Cache"] == "MISS"
+    assert "La fibre à Ville exemple" in visible_text(response.content.decode())
+
+    warm(client, collectivity.url)
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.related_collectivities = []
+    committed(publish, article)
+
+    response = client.get(collectivity.url)
+    assert response.headers["X-Cache"] == "MISS"
+    assert "La fibre à Ville exemple" not in visible_text(response.content.decode())
+    assert x_cache(client, other.url) == "HIT"
+
+
+def test_unpublishing_or_deleting_a_page_naming_a_collectivity_reaches_its_profile(
+    client, site, section, committed
+):
+    collectivity = site["collectivity"]
+    practice = PracticePageFactory(
+        parent=section("ressources"),
+        title="Un guichet numérique unique",
+        collectivity=collectivity,
+    )
+    article = site["article"]
+    article.title = "Un article qui la cite"
+    article.related_collectivities = [collectivity]
+    committed(publish, article)
+    warm(client, collectivity.url)
+    assert (
+        "Un guichet numérique unique" in client.get(collectivity.url).content.decode()
+    )
+
+    committed(lambda: practice.get_latest_revision_as_object().unpublish())
+
+    response = client.get(collectivity.url)
+    assert response.headers["X-Cache"] == "MISS"
+    assert "Un guichet numérique unique" not in response.content.decode()
+
+    warm(client, collectivity.url)
+    committed(lambda: Page.objects.get(pk=article.pk).delete())
+
+    response = client.get(collectivity.url)
+    assert response.headers["X-Cache"] == "MISS"
+    assert "Un article qui la cite" not in response.content.decode()
+
+
+# --- The home page ------------------------------------------------------------------
+
+
+def test_a_registration_leaves_the_home_page_in_the_cache(client, site, committed):
+    warm(client, "/")
+
+    committed(registration_create, event_id=site["event"].pk, user=verified_person())
+
+    assert x_cache(client, "/") == "HIT"
+
+
+def test_a_new_question_reaches_the_home_page(client, site, committed):
+    collectivity = site["collectivity"]
+    CollectivityPage.objects.filter(pk=collectivity.pk).update(
+        email_domains="ville-exemple.fr"
+    )
+    collectivity.refresh_from_db()
+    person = verified_person("agente@ville-exemple.fr")
+    affiliation_request(user=person, collectivity=collectivity)
+    warm(client, "/", collectivity.url)
+
+    committed(
+        question_create,
+        author=person,
+        title="Quel outil pour les astreintes ?",
+        details="Des précisions.",
+        token=uuid.uuid4(),
+        consent=False,
+    )
+
+    assert x_cache(client, "/") == "MISS"
+
+
+def test_a_theme_change_still_reaches_the_home_page_and_the_profiles(
+    client, site, committed
+):
+    warm(client, "/", site["collectivity"].url)
+
+    committed(ThemeFactory, name="Mobilités")
+
+    assert [x_cache(client, url) for url in ("/", site["collectivity"].url)] == [
+        "MISS",
+        "MISS",
+    ]
+
+
+def test_the_home_page_depends_on_every_write_if_a_section_declares_nothing(
+    home_page, monkeypatch
+):
+    import retex.declarations
+
+    assert home_page.cache_dependencies() is not None
+    real = retex.declarations.declared
+
+    def declared(attribute):
+        found = dict(real(attribute))
+        if attribute == "home_sections":
+            found["undeclared"] = lambda *, user: None
+        return found
+
+    monkeypatch.setattr(retex.declarations, "declared", declared)
+
+    assert home_page.cache_dependencies() is None
+
+
+def test_a_practice_reaches_the_profiles_showing_its_collectivity_as_comparable(
+    client, site, section, committed
+):
+    collectivity = site["collectivity"]
+    other = CollectivityPageFactory(parent=section("membres"), title="Ville témoin")
+    warm(client, collectivity.url)
+    practice = PracticePageFactory.build(
+        title="Un guichet numérique unique", collectivity=other
+    )
+
+    def write():
+        section("ressources").add_child(instance=practice)
+        publish(practice)
+
+    committed(write)
+
+    response = client.get(collectivity.url)
+    assert response.headers["X-Cache"] == "MISS"
+    assert "Un guichet numérique unique" in response.content.decode()
