@@ -63,6 +63,7 @@ urlpatterns = [
     path("mon-espace/abonnements/", include("following.urls")),
     path("desabonnement/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("lettre/confirmer/<str:token>/", letter_confirm_view, name="letter_confirm"),
+    path("mon-espace/pratiques/", include("knowledge.urls")),
     path("mon-espace/", include("members.urls")),
     path("entraide/", include("aid.urls")),
     # Dots cannot appear in page slugs, so these never hide a page.
