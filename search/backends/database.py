@@ -83,6 +83,8 @@ FACET_FIELDS = ("kind", "region", "collectivity_kind", "year")
 # B, A}.
 RANK_WEIGHTS = "{0.02, 0.1, 0.4, 1.0}"
 RANK_NORMALIZATION = 1 | 32
+# SQLite's bm25 column weights: title, lead, body.
+SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 
 
 def theme_slugs_text(slugs) -> str:
@@ -120,6 +122,26 @@ def _postgres_phrase(phrase) -> tuple[str, list]:
         for column in ("title_terms", "lead_terms", "body_terms")
     )
     return f"({sql} AND ({fields}))", [*params, *[f" {' '.join(phrase)} "] * 3]
+
+
+def _postgres_score(query: ParsedQuery) -> tuple[str, list]:
+    """PostgreSQL's text score (and params) of a row of `search_searchentry`.
+
+    Matched through the GIN indexes of the full vector and of the adjacent-term
+    pairs (never read themselves), ranked on the bounded rank vector
+    (RANK_WEIGHTS). Each clause scores once, by its best alternative (the words
+    typed or one synonym), so a page is not ranked up for holding several
+    synonyms; summed over the clauses it matches.
+    """
+    ranks, params = [], []
+    for clause in query.clauses:
+        each = [
+            f"ts_rank_cd('{RANK_WEIGHTS}', rank_vector, "
+            f"to_tsquery('simple', %s), {RANK_NORMALIZATION})"
+        ] * len(clause)
+        params += [tsquery([[alternative]]) for alternative in clause]
+        ranks.append(f"GREATEST({', '.join(each)})" if len(each) > 1 else each[0])
+    return " + ".join(ranks), params
 
 
 class DatabaseBackend:
@@ -212,30 +234,19 @@ class DatabaseBackend:
 
     # --- Reading -------------------------------------------------------------------
 
-    def _matched_sql(self, query: ParsedQuery):
+    def _matched_sql(self, query: ParsedQuery, *, scored: bool = True):
         """SQL selecting (id, score, phrase, hits) of the matching entries, and
         params; `hits` is the number of clauses an entry matches (all of them
-        unless the query is relaxed)."""
+        unless the query is relaxed). Not `scored`: a score of 0 for all, the
+        text ranked afterwards for the page's candidates only
+        (`_deferred_score_sql`)."""
         if query.names:
             return self._names_sql(query)
         if connection.vendor == "postgresql":
             # Matched through the GIN indexes of the full vector and of the
-            # adjacent-term pairs (never read themselves), ranked on the bounded
-            # rank vector (RANK_WEIGHTS); the whole phrase through the pairs too.
-            # Each clause scores once, by its best alternative (the words typed
-            # or one synonym), so a page is not ranked up for holding several
-            # synonyms; summed over the clauses it matches.
-            ranks, params = [], []
-            for clause in query.clauses:
-                each = [
-                    f"ts_rank_cd('{RANK_WEIGHTS}', rank_vector, "
-                    f"to_tsquery('simple', %s), {RANK_NORMALIZATION})"
-                ] * len(clause)
-                params += [tsquery([[alternative]]) for alternative in clause]
-                ranks.append(
-                    f"GREATEST({', '.join(each)})" if len(each) > 1 else each[0]
-                )
-            score = " + ".join(ranks)
+            # adjacent-term pairs (never read themselves), ranked by
+            # `_postgres_score`; the whole phrase through the pairs too.
+            score, params = _postgres_score(query) if scored else ("0", [])
             phrase = "FALSE"
             if query.phrase:
                 whole, whole_params = _postgres_phrase(query.phrase)
@@ -280,8 +291,9 @@ class DatabaseBackend:
             )
             params += each
             match = " OR ".join(each)
+        score = f"-bm25(search_fts, {SQLITE_WEIGHTS})" if scored else "0"
         sql = (
-            f"SELECT search_fts.rowid AS id, -bm25(search_fts, 10.0, 4.0, 1.0) AS score, "
+            f"SELECT search_fts.rowid AS id, {score} AS score, "
             f"{phrase} AS phrase, {hits} AS hits FROM search_fts "
             "WHERE search_fts MATCH %s"
         )
@@ -340,11 +352,11 @@ class DatabaseBackend:
             params.insert(0, tsquery(words))
         return " AND ".join(conditions), params
 
-    def _filtered_sql(self, query: ParsedQuery, *, visibilities):
+    def _filtered_sql(self, query: ParsedQuery, *, visibilities, scored=True):
         """SQL of the common table expressions `m` (the match, ranked once) and
         `f` (its visible entries with what filters, facets and ordering need,
         the score weighed by kind and recency: `_weight_sql`)."""
-        matched_sql, params = self._matched_sql(query)
+        matched_sql, params = self._matched_sql(query, scored=scored)
         placeholders = ", ".join(["%s"] * len(visibilities))
         weight, weight_params = _weight_sql("{t}")
         minimum = max(1, query.minimum or 0)
@@ -370,6 +382,41 @@ class DatabaseBackend:
             "ON e.id = m.id "
             f"WHERE e.visibility IN ({placeholders}) AND m.hits >= %s) ",
             [*params, *weight_params, *visibilities, minimum],
+        )
+
+    @staticmethod
+    def _deferred_score_sql(query: ParsedQuery, where: str) -> tuple[str, list]:
+        """Common table expressions `t` (the phrase and clauses matched of the
+        page's last entry, none when the matches end before it) and `s` (the
+        text score of the filtered entries not below it in that order), and
+        params after those of `f`: the filters' params, the page's last
+        position (offset + limit - 1), the score's, the filters' again.
+
+        The page then holds the same entries, in the same order, as if every
+        match had been ranked: entries below `t` cannot enter it."""
+        candidates = (
+            f"SELECT f.id FROM f WHERE {where} AND NOT EXISTS (SELECT 1 FROM t "
+            "WHERE f.phrase < t.phrase OR (f.phrase = t.phrase AND f.hits < t.hits))"
+        )
+        last = (
+            # Materialised: computed once, not for each entry of `f`.
+            f", t AS {_materialized()}(SELECT f.phrase, f.hits FROM f WHERE {where} "
+            "ORDER BY f.phrase DESC, f.hits DESC LIMIT 1 OFFSET %s)"
+        )
+        if connection.vendor == "postgresql":
+            score, params = _postgres_score(query)
+            return (
+                f"{last}, s AS {_materialized()}(SELECT id, {score} AS score "
+                f"FROM search_searchentry WHERE id IN ({candidates})) ",
+                params,
+            )
+        return (
+            f"{last}, s AS {_materialized()}(SELECT search_fts.rowid AS id, "
+            f"-bm25(search_fts, {SQLITE_WEIGHTS}) AS score FROM search_fts "
+            # `+rowid`: one scan of the match, filtered, not one match per rowid.
+            f"WHERE search_fts MATCH %s AND +search_fts.rowid IN ({candidates})) ",
+            # The relaxed statement's match: bm25 scores by its phrases.
+            [" OR ".join(fts5_match([clause]) for clause in query.clauses)],
         )
 
     @staticmethod
@@ -410,18 +457,37 @@ class DatabaseBackend:
                 "{t}.phrase DESC, {t}.hits DESC, {t}.score DESC, "
                 "{t}.date IS NULL, {t}.date DESC, {t}.id"
             )
-        cte, params = self._filtered_sql(query, visibilities=visibilities)
+        # A relaxed query ranked by relevance orders by the clauses matched
+        # before the text score: only the entries as high in that order as the
+        # page's last one need a score (a quarter to a half of the matches of a
+        # long question); the others are counted, never ranked.
+        deferred = query.minimum is not None and sort != "date" and not query.names
+        cte, params = self._filtered_sql(
+            query, visibilities=visibilities, scored=not deferred
+        )
         where, where_params = self._conditions(wanted)
+        ranked = f"SELECT f.id, f.phrase, f.hits, f.score, f.date FROM f WHERE {where}"
+        ranked_params = where_params
+        if deferred:
+            scores, scores_params = self._deferred_score_sql(query, where)
+            cte += scores
+            params += [*where_params, offset + limit - 1, *scores_params, *where_params]
+            weight, weight_params = _weight_sql("f")
+            ranked = (
+                "SELECT * FROM (SELECT f.id, f.phrase, f.hits, "
+                f"s.score * {weight} AS score, f.date FROM f "
+                f"JOIN s ON s.id = f.id WHERE {where}) f"
+            )
+            ranked_params = [*weight_params, *where_params]
         parts = [
             # The requested page with LIMIT (a top-N sort, not a sort of every
             # match), then numbered: the order of a UNION is not kept.
             "SELECT 'page', CAST(p.id AS TEXT), "
             f"%s + ROW_NUMBER() OVER (ORDER BY {order.format(t='p')}) FROM "
-            "(SELECT f.id, f.phrase, f.hits, f.score, f.date FROM f "
-            f"WHERE {where} ORDER BY {order.format(t='f')} LIMIT %s OFFSET %s) p",
+            f"({ranked} ORDER BY {order.format(t='f')} LIMIT %s OFFSET %s) p",
             f"SELECT '', '', COUNT(*) FROM f WHERE {where}",
         ]
-        params += [offset, *where_params, limit, offset, *where_params]
+        params += [offset, *ranked_params, limit, offset, *where_params]
         for name in FACET_FIELDS:
             where, where_params = self._conditions(wanted, exclude=name)
             present = (
