@@ -104,8 +104,25 @@ def section(db):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` are skipped, with the reason, on another database."""
+    """Tests marked `postgres` are skipped, with the reason, on another database.
+
+    A test with real transactions must also restore the serialised data
+    (`serialized_rollback=True`): without it, the flush after the test runs the
+    post-migrate handlers, which write content types and the site's root pages
+    again, and every later restore fails on its own rows."""
     from django.conf import settings
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs "
+                "serialized_rollback=True (see tests/conftest.py)"
+            )
 
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     if vendor == "postgresql":

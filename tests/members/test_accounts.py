@@ -28,7 +28,7 @@ def test_users_log_in_with_their_email_whatever_its_case():
     [
         ("/accounts/login/", "Connexion"),
         ("/accounts/signup/", "Création de compte"),
-        ("/accounts/password/reset/", "Réinitialisation du mot de passe"),
+        ("/accounts/password/reset/", "Mot de passe oublié"),
     ],
 )
 def test_account_pages_are_french_and_in_the_site_layout(client, url, heading):
