@@ -1,6 +1,12 @@
 """What the mutual-aid pages show: keyword-only reads, constant query counts."""
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+)
 
 from aid.models import Answer, Question, UsefulMark
 
@@ -19,16 +25,20 @@ def questions_listing(*, filters: dict | None = None):
         questions = questions.filter(collectivity__kind=filters["collectivity_kind"])
     if filters.get("region"):
         questions = questions.filter(collectivity__region=filters["region"])
+    # Per-row subqueries (by the answers' question index) rather than a GROUP BY
+    # of every question with every answer: the database sorts the questions on
+    # the cheap Exists and counts the answers of the rows it returns.
+    visible_answers = Answer.objects.filter(question=OuterRef("pk"), hidden=False)
     return (
         questions.annotate(
-            answer_count=Count("answers", filter=Q(answers__hidden=False)),
-        )
-        .annotate(
-            answered=Case(
-                When(answer_count=0, then=Value(0)),
-                default=Value(1),
+            answered=Exists(visible_answers),
+            answer_count=Subquery(
+                visible_answers.order_by()
+                .values("question")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
                 output_field=IntegerField(),
-            )
+            ),
         )
         .select_related("author", "collectivity")
         .prefetch_related("themes")
