@@ -7,9 +7,8 @@ made public, with the number of open questions and how to join. A members-only
 title is never in their copy.
 """
 
-from django.db.models import Count, Q
-
 from aid.models import Question, QuestionStatus, Visibility
+from aid.selectors import with_answer_count
 from retex.visibility import sees_members_content
 
 LATEST = 3
@@ -29,15 +28,11 @@ def open_questions(*, user) -> dict:
     open_count = visible.filter(status=QuestionStatus.OPEN).count()
     members = sees_members_content(user)
     if members:
-        shown = visible.filter(status=QuestionStatus.OPEN).annotate(
-            answer_count=Count("answers", filter=Q(answers__hidden=False))
-        )
+        shown = with_answer_count(visible.filter(status=QuestionStatus.OPEN))
     else:
         # Public threads: visitors read only the answers of those who agreed.
-        shown = visible.filter(visibility=Visibility.PUBLIC).annotate(
-            answer_count=Count(
-                "answers", filter=Q(answers__hidden=False, answers__consent=True)
-            )
+        shown = with_answer_count(
+            visible.filter(visibility=Visibility.PUBLIC), consent_only=True
         )
     questions = list(
         shown.select_related("collectivity").order_by("-created_at", "-pk")[:LATEST]

@@ -1,14 +1,33 @@
 """What the mutual-aid pages show: keyword-only reads, constant query counts."""
 
-from django.db.models import (
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Subquery,
-)
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from aid.models import Answer, Question, UsefulMark
+
+
+def _visible_answers(*, consent_only: bool = False):
+    """The visible answers of the question of the outer query (`OuterRef`);
+    with `consent_only`, those whose authors agreed to be quoted."""
+    answers = Answer.objects.filter(question=OuterRef("pk"), hidden=False)
+    return answers.filter(consent=True) if consent_only else answers
+
+
+def with_answer_count(questions, *, consent_only: bool = False):
+    """`questions` with `answer_count`, their visible answers (see
+    `_visible_answers`). Counted per row by a subquery on the answers' question
+    index, not by grouping every question with every answer: a listing sorts
+    and cuts the questions first, and only the rows returned are counted."""
+    count = (
+        _visible_answers(consent_only=consent_only)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return questions.annotate(
+        answer_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    )
 
 
 def questions_listing(*, filters: dict | None = None):
@@ -25,21 +44,9 @@ def questions_listing(*, filters: dict | None = None):
         questions = questions.filter(collectivity__kind=filters["collectivity_kind"])
     if filters.get("region"):
         questions = questions.filter(collectivity__region=filters["region"])
-    # Per-row subqueries (by the answers' question index) rather than a GROUP BY
-    # of every question with every answer: the database sorts the questions on
-    # the cheap Exists and counts the answers of the rows it returns.
-    visible_answers = Answer.objects.filter(question=OuterRef("pk"), hidden=False)
     return (
-        questions.annotate(
-            answered=Exists(visible_answers),
-            answer_count=Subquery(
-                visible_answers.order_by()
-                .values("question")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-        )
+        with_answer_count(questions)
+        .annotate(answered=Exists(_visible_answers()))
         .select_related("author", "collectivity")
         .prefetch_related("themes")
         .order_by("answered", "-created_at", "-pk")
