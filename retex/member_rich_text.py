@@ -34,25 +34,32 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "div"}
 
 
+def markdown_to_safe_html(source: str, *, tags: set[str], link_rel: str | None) -> str:
+    """The HTML of a member's little Markdown, down to `tags`: any HTML typed is
+    escaped before Markdown reads it, then `nh3` keeps only `tags`, `href` on
+    links, and links to http(s) and mailto (with `link_rel`, if any). Shared by
+    the mutual-aid texts (`aid.text`) and the rich text below."""
+    rendered = markdown.markdown(
+        html.escape(source, quote=False), extensions=["sane_lists", "nl2br"]
+    )
+    return nh3.clean(
+        rendered,
+        tags=tags,
+        clean_content_tags=set(),
+        attributes={"a": {"href"}},
+        url_schemes=LINK_SCHEMES,
+        link_rel=link_rel,
+        strip_comments=True,
+    )
+
+
 def rich_text_from_member_text(source: str) -> str:
     """Wagtail rich text (paragraphs, line breaks, lists, links) from what a
     member typed; "" for blank input."""
     if not source or not source.strip():
         return ""
     source = without_control_characters(source.replace("\r\n", "\n"))
-    rendered = markdown.markdown(
-        html.escape(source, quote=False),
-        extensions=["sane_lists", "nl2br"],
-    )
-    cleaned = nh3.clean(
-        rendered,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=set(),
-        attributes={"a": {"href"}},
-        url_schemes=LINK_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+    cleaned = markdown_to_safe_html(source, tags=ALLOWED_TAGS, link_rel=None)
     cleaned = re.sub(r"<br>\s*", "<br/>", cleaned)
     # A link whose address was refused keeps its words.
     cleaned = re.sub(r"<a>(.*?)</a>", r"\1", cleaned, flags=re.DOTALL)
