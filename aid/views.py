@@ -34,6 +34,7 @@ from aid.selectors import question_answers, questions_listing
 from aid.suggestions import existing_answers
 from retex.pagination import paginate
 from retex.ratelimit import rate_limited
+from retex.views import id_or_404, private
 
 POSTING = "aid_post"
 
@@ -56,15 +57,9 @@ def _reader(view):
     return login_required(wrapper)
 
 
-def _parse_id(value) -> int:
-    if not 0 < value < 2**63:
-        raise Http404
-    return value
-
-
 def _question_or_404(question_id: int) -> Question:
     question = (
-        Question.objects.filter(pk=_parse_id(question_id), hidden=False)
+        Question.objects.filter(pk=id_or_404(question_id), hidden=False)
         .select_related("author", "collectivity")
         .prefetch_related("themes")
         .first()
@@ -74,11 +69,6 @@ def _question_or_404(question_id: int) -> Question:
     return question
 
 
-def _private(response):
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @_reader
 def question_list(request):
     form = QuestionFilterForm(request.GET or None)
@@ -86,7 +76,7 @@ def question_list(request):
     questions = paginate(request, questions_listing(filters=filters))
     query = request.GET.copy()
     query.pop("page", None)
-    return _private(
+    return private(
         render(
             request,
             "aid/question_list.html",
@@ -140,7 +130,7 @@ def question_create(request):
     else:
         title = request.GET.get("titre", "")[:300]
         form = QuestionForm(initial={"title": title} if title else {})
-    return _private(
+    return private(
         render(
             request,
             "aid/question_form.html",
@@ -174,7 +164,7 @@ def question_suggestions(request):
     if not can_write(request.user):
         return _refuse(request, writing=True)
     title = request.GET.get("titre", "")[:300]
-    return _private(
+    return private(
         render(
             request,
             "aid/includes/suggestions.html",
@@ -246,7 +236,7 @@ def question_detail(request, question_id: int, slug: str):
         )
     if slug != question.slug:
         return redirect(question, permanent=True)
-    return _private(
+    return private(
         render(
             request,
             "aid/question_detail.html",
@@ -289,7 +279,7 @@ def answer_create(request, question_id: int, slug: str):
                 messages.success(request, _("Votre réponse est publiée."))
             return redirect(answer)
     context = _question_context(request, question, answer_form=form)
-    return _private(render(request, "aid/question_detail.html", context, status=400))
+    return private(render(request, "aid/question_detail.html", context, status=400))
 
 
 @_reader
@@ -326,13 +316,13 @@ def question_report(request, question_id: int, slug: str):
             _("Merci\u00a0: l'équipe du réseau va examiner votre signalement."),
         )
     context = _question_context(request, question, report_form=form)
-    return _private(render(request, "aid/question_detail.html", context, status=400))
+    return private(render(request, "aid/question_detail.html", context, status=400))
 
 
 def _answer_or_404(answer_id: int) -> Answer:
     answer = (
         Answer.objects.filter(
-            pk=_parse_id(answer_id), hidden=False, question__hidden=False
+            pk=id_or_404(answer_id), hidden=False, question__hidden=False
         )
         .select_related("question")
         .first()
@@ -422,7 +412,7 @@ def answer_edit(request, answer_id: int):
             form.add_error(None, error.message)
         else:
             return _done(request, answer, _("Votre réponse est modifiée."))
-    return _private(
+    return private(
         render(
             request,
             "aid/answer_form.html",

@@ -34,6 +34,7 @@ from retex.member_rich_text import (
     rich_text_from_member_text,
 )
 from retex.ratelimit import rate_limited
+from retex.views import id_or_404, private
 
 PROPOSING = "practice_proposal"
 SECTIONS = PracticePage.SECTIONS
@@ -51,23 +52,8 @@ TEXT_FIELDS = (
 MY_PROPOSALS = "mes-propositions"
 
 
-def _private(response):
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _not_member(request):
-    return _private(render(request, "knowledge/proposal_not_member.html", status=403))
-
-
-def _parse_id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < number < 2**63:
-        raise Http404
-    return number
+    return private(render(request, "knowledge/proposal_not_member.html", status=403))
 
 
 def _my_proposals_url() -> str:
@@ -173,7 +159,7 @@ def practice_propose_view(request):
                 "collectivity": collectivities.first(),
             },
         )
-    return _private(
+    return private(
         render(
             request,
             "knowledge/proposal_form.html",
@@ -211,7 +197,7 @@ def _propose(request, form):
 def practice_proposal_edit(request, page_id):
     """The author changes a proposal editors sent back (or a draft); sent in
     review again. Editors are sent to the admin, others learn nothing."""
-    page = PracticePage.objects.filter(pk=_parse_id(page_id)).first()
+    page = PracticePage.objects.filter(pk=id_or_404(page_id)).first()
     if page is not None and page.permissions_for_user(request.user).can_edit():
         proposal = getattr(page, "proposal", None)
         if proposal is None or proposal.author_id != request.user.pk:
@@ -266,7 +252,7 @@ def practice_proposal_edit(request, page_id):
                 "Cette proposition ne peut pas être modifiée maintenant : rien n'a changé."
             ),
         )
-    return _private(
+    return private(
         render(
             request,
             "knowledge/proposal_form.html",

@@ -47,17 +47,8 @@ from members.front_office import (
 )
 from members.models import Affiliation
 from members.personal_data import account_delete, personal_data_export
+from retex.views import id_or_404
 from territories.text import with_article
-
-
-def _parse_id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < number < 2**63:
-        raise Http404
-    return number
 
 
 @login_required
@@ -212,7 +203,7 @@ def affiliation_decisions(request):
 @login_required
 @require_POST
 def affiliation_decide(request, affiliation_id, decision):
-    affiliation_id = _parse_id(affiliation_id)
+    affiliation_id = id_or_404(affiliation_id)
     affiliation = (
         Affiliation.objects.select_related("collectivity", "user")
         .filter(pk=affiliation_id)
@@ -286,7 +277,7 @@ def collectivity_profile_edit(request, collectivity_id):
     published once the association's editors approve it (« Relecture »)."""
     collectivity = (
         editable_collectivities(request.user)
-        .filter(pk=_parse_id(collectivity_id))
+        .filter(pk=id_or_404(collectivity_id))
         .first()
     )
     # Someone who may not edit it learns nothing, not even that it exists.

@@ -1,7 +1,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -24,6 +24,24 @@ def robots_txt(request):
     return HttpResponse(
         "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
     )
+
+
+def id_or_404(value) -> int:
+    """A database id read from a URL or a form: a 404 for anything that is not
+    one (not a number, zero, negative, beyond a 64-bit column)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
+
+
+def private(response):
+    """`response`, which is this person's: never stored by a browser or a proxy."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Errors that mean "the database cannot be reached now" (down, restarting, a
