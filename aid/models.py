@@ -100,6 +100,10 @@ class Question(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     # The form's idempotency token: a double submit finds the question it posted.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When the « collectivités qui l'ont déjà fait » were chosen and stored
+    # (`SolicitationCandidate`, `solicitations.choose_candidates`); None: not
+    # yet, the page chooses while rendered.
+    candidates_chosen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("question")
@@ -307,3 +311,36 @@ class Solicitation(models.Model):
 
     def __str__(self):
         return f"{self.collectivity_id} → {self.question_id}"
+
+
+class SolicitationCandidate(models.Model):
+    """A collectivity that may have done what a question asks, as chosen when
+    the question was written (`solicitations.choose_candidates`): what shows it
+    (the resources found for the title, its profile, its likeness to the
+    asker's), stored for every reader alike and filtered by each reader's
+    visibility when read (`solicitations.candidates_for`)."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="candidates"
+    )
+    collectivity = models.ForeignKey(
+        "members.CollectivityPage", on_delete=models.CASCADE, related_name="+"
+    )
+    # [{"page": id, "weight": n, "title": str, "url": str}, ...]: the knowledge
+    # pages naming it that the search engine found for the title.
+    resources = models.JSONField(default=list, blank=True)
+    profile_matches = models.BooleanField(default=False)
+    comparable = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("collectivité à solliciter")
+        verbose_name_plural = _("collectivités à solliciter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "collectivity"],
+                name="one_candidate_row_per_collectivity",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.collectivity_id} ? {self.question_id}"
