@@ -136,8 +136,8 @@ def parse_args(argv=None):
     )
     args = parser.parse_args(argv)
     args.mixed_seconds = args.mixed_seconds or (8.0 if args.quick else 30.0)
-    args.duration = args.duration or (1.0 if args.quick else 5.0)
-    args.warmup = args.warmup or (1.0 if args.quick else 2.0)
+    args.duration = args.duration or (1.0 if args.quick else 4.0)
+    args.warmup = args.warmup or 1.0
     args.rush_people = args.rush_people or (100 if args.quick else 500)
     args.rush_seats = args.rush_seats or (10 if args.quick else 50)
     return args
@@ -344,9 +344,9 @@ def main(argv=None) -> None:
         env,
         "cold",
         "--renders",
-        str(5 if args.quick else 20),
+        str(5 if args.quick else 10),
         "--profile-renders",
-        str(2 if args.quick else 5),
+        str(2 if args.quick else 3),
     )
     server = Server(
         server_env, port=port, workers=args.workers, log=OUT / "gunicorn.log"
