@@ -274,6 +274,16 @@ class CollectivityPage(Page):
     # of those who may see the same (retex/page_cache/), never anonymous ones.
     anonymous_page_cache = True
     signed_in_page_cache = True
+    # What the comparable collectivities are chosen on (`members.comparables`):
+    # a save changing none of them leaves the stored choices alone.
+    cache_selection_fields = (
+        "live",
+        "kind",
+        "population",
+        "title",
+        "membership_status",
+        "themes",
+    )
 
     class Meta:
         verbose_name = _("collectivité")
@@ -299,6 +309,8 @@ class CollectivityPage(Page):
             f"page:{self.pk}",
             "kind:members.collectivitypage",
             f"cites:{self.pk}",
+            # Its stored choice of comparables (`members.comparables`).
+            f"comparables:{self.pk}",
             # What other apps' sections depend on (the events it hosts…).
             *(
                 tag
@@ -365,7 +377,9 @@ class CollectivityPage(Page):
         )
         context["cited_in"] = self.cited_in(user=request.user)
         context["sections"] = self.story_sections(user=request.user)
-        context["comparables"] = comparable_collectivities(self, user=request.user)
+        context["comparables"] = comparable_collectivities(
+            self, user=request.user, preview=getattr(request, "is_preview", False)
+        )
         # Their practices are shown too (bumped by knowledge).
         depends_on(
             request, *(f"practices:{other.pk}" for other in context["comparables"])
@@ -450,6 +464,25 @@ class CollectivityContact(Orderable):
 
     def __str__(self):
         return f"{self.name} ({self.function})"
+
+
+class StoredComparables(models.Model):
+    """A collectivity's comparable collectivities, chosen when collectivities
+    are written rather than on every render (`members.comparables`): the ids
+    of the live active members most like it, best first, down to the fourth
+    under no view restriction. Without a row, the profile chooses on each
+    render."""
+
+    collectivity = models.OneToOneField(
+        CollectivityPage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    ranking = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"{self.collectivity_id} → {self.ranking}"
 
 
 class AffiliationStatus(models.TextChoices):

@@ -1,11 +1,10 @@
 """Reads of the members app: the directory, comparable collectivities, figures."""
 
-import math
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from members.models import CollectivityPage, MembershipStatus
+from members.models import CollectivityPage, MembershipStatus, StoredComparables
 from retex.images import renditions_prefetch
 from retex.visibility import pages_visible_to
 
@@ -155,54 +154,76 @@ def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
     return counts
 
 
-def comparable_collectivities(collectivity: CollectivityPage, *, user, limit: int = 4):
+def comparable_collectivities(
+    collectivity: CollectivityPage, *, user, limit: int = 4, preview: bool = False
+):
     """The members most like this one: same kind, similar population, shared
-    themes; with their published practices. How a member finds who has already
-    done what it plans."""
+    themes (`members.comparables`); with their published practices. How a
+    member finds who has already done what it plans.
+
+    Read from the stored choice (one query, then the chosen pages as `user`
+    may see them); chosen now for a preview (its kind, population and themes
+    are in memory, not in the database), a collectivity not chosen for yet,
+    or a reader for whom too few of a long stored list remain."""
+    from members.comparables import MAX_DEPTH
+
+    stored = None
+    if not preview:
+        stored = (
+            StoredComparables.objects.filter(collectivity_id=collectivity.pk)
+            .values_list("ranking", flat=True)
+            .first()
+        )
+    if stored is not None:
+        chosen = _comparables_read(stored, user=user)[:limit]
+        if len(chosen) == limit or len(stored) < MAX_DEPTH:
+            return chosen
+    return _comparables_read(
+        _comparables_now(collectivity, user=user, limit=limit), user=user
+    )
+
+
+def _comparables_now(collectivity: CollectivityPage, *, user, limit: int) -> list[int]:
+    """The choice among the collectivities `user` may see, computed now."""
+    from members.comparables import Profile, profiles, rank
+
     # Through .all(): a preview's page holds its themes in memory, not in the DB.
-    theme_ids = {theme.pk for theme in collectivity.themes.all()}
-    candidates = (
-        pages_visible_to(
-            CollectivityPage.objects.exclude(pk=collectivity.pk), user=user
-        )
-        .filter(membership_status=MembershipStatus.ACTIVE)
-        .annotate(
-            shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
+    subject = Profile(
+        pk=collectivity.pk,
+        kind=collectivity.kind,
+        population=collectivity.population,
+        title=collectivity.title,
+        active=collectivity.membership_status == MembershipStatus.ACTIVE,
+        themes=frozenset(theme.pk for theme in collectivity.themes.all()),
+    )
+    others = profiles(
+        pages_visible_to(CollectivityPage.objects.all(), user=user).filter(
+            membership_status=MembershipStatus.ACTIVE
         )
     )
-    population = collectivity.population
-    if population:
-        candidates = candidates.filter(
-            Q(kind=collectivity.kind)
-            | Q(population__gte=population // 4, population__lte=population * 4)
-        )
-    else:
-        candidates = candidates.filter(kind=collectivity.kind)
+    return rank(subject, others, limit=limit)
 
-    def score(kind, other_population, shared_themes) -> float:
-        value = 3.0 if kind == collectivity.kind else 0.0
-        if population and other_population:
-            distance = abs(math.log10(other_population / population))
-            value += max(0.0, 2.0 - 2.0 * distance)
-        return value + shared_themes
 
-    # What the score reads, not whole pages (building 300 pages cost most of
-    # the profile's time); the chosen ones are read in full below.
-    rows = candidates.values_list("pk", "kind", "population", "shared_themes", "title")
-    ranked = sorted(
-        rows[:300], key=lambda row: (-score(row[1], row[2], row[3]), row[4])
-    )
-    chosen = [row[0] for row in ranked[:limit]]
+def _comparables_read(ids: list[int], *, user) -> list[CollectivityPage]:
+    """These collectivities, in this order, as `user` may see them (live,
+    not restricted, still active members), each with the practices `user` may
+    see (`published_practices`): two queries."""
+    if not ids:
+        return []
     practice_model = CollectivityPage.practice_model()
     practices = pages_visible_to(practice_model.objects.all(), user=user).filter(
-        collectivity__in=chosen
+        collectivity__in=ids
     )
-    prefetched = CollectivityPage.objects.filter(pk__in=chosen).prefetch_related(
-        Prefetch(
-            "practices",
-            queryset=practices.order_by("-publication_date"),
-            to_attr="published_practices",
+    found = (
+        pages_visible_to(CollectivityPage.objects.filter(pk__in=ids), user=user)
+        .filter(membership_status=MembershipStatus.ACTIVE)
+        .prefetch_related(
+            Prefetch(
+                "practices",
+                queryset=practices.order_by("-publication_date"),
+                to_attr="published_practices",
+            )
         )
     )
-    by_pk = {c.pk: c for c in prefetched}
-    return [by_pk[pk] for pk in chosen if pk in by_pk]
+    by_pk = {c.pk: c for c in found}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
