@@ -16,8 +16,10 @@ from aid.access import can_moderate, can_write
 from aid.errors import NO_SUCH_ANSWER, NO_SUCH_QUESTION, NOT_A_MEMBER, AidError
 from aid.models import Answer, Question, QuestionStatus, Report, Visibility
 from aid.notifications import notify
+from aid.tasks import choose_solicitation_candidates
 from members.affiliation import open_affiliation
 from retex.models import Theme
+from retex.tasks import enqueue_after_commit
 
 
 def _author_collectivity(user):
@@ -51,6 +53,10 @@ def question_create(
                 consent=consent,
             )
             question.themes.set(Theme.objects.filter(pk__in=[t.pk for t in themes]))
+            # Who already did it, chosen once and stored (`solicitations`).
+            enqueue_after_commit(
+                choose_solicitation_candidates, question_id=question.pk
+            )
     except IntegrityError:
         # The same token, posted by a request running at the same time.
         existing = Question.objects.filter(token=token, author=author).first()

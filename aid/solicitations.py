@@ -8,6 +8,21 @@ least one representative to tell, other than the asker's own:
   a reason only for members), and whose profile it finds;
 - those most like the asker's collectivity (`comparable_collectivities`).
 
+Searching and ranking hundreds of collectivities costs tens of milliseconds,
+too much for each view of a thread: the choice is made once, when the question
+is posted (`choose_candidates`, a task enqueued in the posting transaction),
+for a reader who sees everything (members' content, every restriction), and
+stored (`SolicitationCandidate`: each collectivity with the resources naming
+it, whether its profile matches, whether it is comparable). A view reads it in
+a few queries and filters it by the reader's visibility: resources they may
+not read are left out with their weight, collectivities they may not see, no
+longer active or without a representative are left out. Members search with
+the same visibility as the chooser, so what they see is what choosing for
+them would give. The title never changes; new resources and the network's
+changes since are taken into account by `manage.py choose_aid_candidates`
+(also run after a bulk import). A question whose choice is not stored yet
+(its task not run) chooses while rendered, for its reader.
+
 Soliciting one notifies its representatives by email (a task each). The rule
 is here and holds under double submits and concurrent clicks: the question's
 row is locked, a collectivity is solicited at most once per question (also a
@@ -19,11 +34,19 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from aid.access import can_moderate, can_write
 from aid.errors import AidError
-from aid.models import MAX_SOLICITATIONS, Question, QuestionStatus, Solicitation
+from aid.models import (
+    MAX_SOLICITATIONS,
+    Question,
+    QuestionStatus,
+    Solicitation,
+    SolicitationCandidate,
+)
 from aid.notifications import notify
 from aid.questions import visible_question
 from members.models import (
@@ -49,8 +72,9 @@ KIND_REASONS = {
 class Candidate:
     collectivity: CollectivityPage
     score: float = 0
-    # (title, url) of the resources that show it did it.
-    resources: list[tuple[str, str]] = field(default_factory=list)
+    # (title, url) of the resources that show it did it (while choosing,
+    # [title, url, page id, weight]).
+    resources: list = field(default_factory=list)
     profile_matches: bool = False
     comparable: bool = False
     solicitation: Solicitation | None = None
@@ -73,7 +97,8 @@ def _eligible(user):
 
 
 def _evidence(question: Question, *, user) -> dict[int, Candidate]:
-    """Collectivities the search engine links to the question's title."""
+    """Collectivities the search engine links to the question's title, each
+    with the resources naming it (`resources`: [title, url, page id, weight])."""
     from knowledge.models import Interviewee, KnowledgePage, PracticePage
     from retex.search_port import page_entries, search
 
@@ -84,42 +109,48 @@ def _evidence(question: Question, *, user) -> dict[int, Candidate]:
     entries = page_entries(urls)
     found: dict[int, Candidate] = {}
 
-    def add(collectivity_id, kind, title, url):
+    def add(collectivity_id, page_id, kind, title, url):
         if collectivity_id is None:
             return
         candidate = found.setdefault(collectivity_id, Candidate(collectivity=None))
         candidate.score += WEIGHTS[kind]
         if kind == "collectivite":
             candidate.profile_matches = True
-        elif (title, url) not in candidate.resources:
-            candidate.resources.append((title, url))
+            return
+        for resource in candidate.resources:
+            if resource[2] == page_id:
+                resource[3] += WEIGHTS[kind]
+                break
+        else:
+            candidate.resources.append([title, url, page_id, WEIGHTS[kind]])
 
     by_page = {page_id: (kind, title, url) for page_id, kind, title, url in entries}
     for page_id, (kind, title, url) in by_page.items():
         if kind == "collectivite":
-            add(page_id, kind, title, url)
+            add(page_id, page_id, kind, title, url)
     resource_ids = [
         pid for pid, (kind, *_r) in by_page.items() if kind != "collectivite"
     ]
     for page_id, collectivity_id in PracticePage.objects.filter(
         pk__in=resource_ids
     ).values_list("pk", "collectivity_id"):
-        add(collectivity_id, *by_page[page_id])
+        add(collectivity_id, page_id, *by_page[page_id])
     through = KnowledgePage.related_collectivities.through
     for page_id, collectivity_id in through.objects.filter(
         knowledgepage_id__in=resource_ids
     ).values_list("knowledgepage_id", "collectivitypage_id"):
-        add(collectivity_id, *by_page[page_id])
+        add(collectivity_id, page_id, *by_page[page_id])
     for page_id, collectivity_id in Interviewee.objects.filter(
         page_id__in=resource_ids, collectivity__isnull=False
     ).values_list("page_id", "collectivity_id"):
-        add(collectivity_id, *by_page[page_id])
+        add(collectivity_id, page_id, *by_page[page_id])
     return found
 
 
-def candidates_for(question: Question, *, user, limit: int = CANDIDATES) -> list:
-    """The collectivities that already did it, best first, each with what shows
-    it and its solicitation if any; the solicited ones always come first."""
+def _found(question: Question, *, user) -> dict[int, Candidate]:
+    """Every collectivity that may have done it, as `user` may see them:
+    the evidence of the search engine, then the comparables of the asker's
+    collectivity (not yet checked for eligibility nor cut)."""
     from members.selectors import comparable_collectivities
 
     found = _evidence(question, user=user)
@@ -128,6 +159,95 @@ def candidates_for(question: Question, *, user, limit: int = CANDIDATES) -> list
             candidate = found.setdefault(other.pk, Candidate(collectivity=None))
             candidate.score += 1
             candidate.comparable = True
+    found.pop(question.collectivity_id, None)
+    return found
+
+
+def _chooser():
+    """Who the stored choice is made for: a reader passing every view
+    restriction and seeing members' content (an unsaved superuser, never
+    written). Whatever it finds is filtered by each reader's visibility when
+    read, so nobody is shown what they may not see."""
+    return get_user_model()(is_superuser=True, is_staff=True, is_active=True)
+
+
+def choose_candidates(question_id: int) -> int:
+    """Choose and store the candidates of a question (`SolicitationCandidate`):
+    run by a task enqueued when the question is posted, and by the command
+    `choose_aid_candidates` (after a bulk import, or to take new resources
+    into account). Returns how many rows were stored."""
+    question = (
+        Question.objects.filter(pk=question_id).select_related("collectivity").first()
+    )
+    if question is None:
+        return 0
+    found = _found(question, user=_chooser())
+    rows = [
+        SolicitationCandidate(
+            question=question,
+            collectivity_id=collectivity_id,
+            resources=[
+                {"page": page_id, "weight": weight, "title": title, "url": url}
+                for title, url, page_id, weight in candidate.resources
+            ],
+            profile_matches=candidate.profile_matches,
+            comparable=candidate.comparable,
+        )
+        for collectivity_id, candidate in found.items()
+    ]
+    with transaction.atomic():
+        SolicitationCandidate.objects.filter(question=question).delete()
+        SolicitationCandidate.objects.bulk_create(rows)
+        Question.objects.filter(pk=question.pk).update(
+            candidates_chosen_at=timezone.now()
+        )
+    return len(rows)
+
+
+def _stored(question: Question, *, user) -> dict[int, Candidate]:
+    """The stored choice as `user` may see it: resources they may not read
+    (unpublished since, behind a restriction they do not pass) are left out,
+    with their weight; titles are read again (a retitled page)."""
+    rows = list(SolicitationCandidate.objects.filter(question=question))
+    page_ids = {r["page"] for row in rows for r in row.resources}
+    titles = (
+        dict(
+            pages_visible_to(
+                Page.objects.filter(pk__in=page_ids), user=user
+            ).values_list("pk", "title")
+        )
+        if page_ids
+        else {}
+    )
+    found: dict[int, Candidate] = {}
+    for row in rows:
+        candidate = Candidate(
+            collectivity=None,
+            profile_matches=row.profile_matches,
+            comparable=row.comparable,
+        )
+        candidate.score = row.profile_matches + row.comparable
+        for resource in row.resources:
+            title = titles.get(resource["page"])
+            if title is not None:
+                candidate.score += resource["weight"]
+                candidate.resources.append((title, resource["url"]))
+        if candidate.score:
+            found[row.collectivity_id] = candidate
+    return found
+
+
+def candidates_for(question: Question, *, user, limit: int = CANDIDATES) -> list:
+    """The collectivities that already did it, best first, each with what shows
+    it and its solicitation if any; the solicited ones always come first.
+    Read from the stored choice (a few queries, whatever the corpus), or
+    chosen now for a question whose choice is not stored yet."""
+    if question.candidates_chosen_at is not None:
+        found = _stored(question, user=user)
+    else:
+        found = _found(question, user=user)
+        for candidate in found.values():
+            candidate.resources = [tuple(r[:2]) for r in candidate.resources]
     solicitations = {
         s.collectivity_id: s
         for s in Solicitation.objects.filter(question=question).select_related(

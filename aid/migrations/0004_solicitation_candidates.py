@@ -5,32 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aid', '0003_consent_publication_solicitations'),
-        ('members', '0006_relecture_on_profiles'),
+        ("aid", "0003_consent_publication_solicitations"),
+        ("members", "0006_relecture_on_profiles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='candidates_chosen_at',
+            model_name="question",
+            name="candidates_chosen_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.CreateModel(
-            name='SolicitationCandidate',
+            name="SolicitationCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resources', models.JSONField(blank=True, default=list)),
-                ('profile_matches', models.BooleanField(default=False)),
-                ('comparable', models.BooleanField(default=False)),
-                ('collectivity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.collectivitypage')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='aid.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("resources", models.JSONField(blank=True, default=list)),
+                ("profile_matches", models.BooleanField(default=False)),
+                ("comparable", models.BooleanField(default=False)),
+                (
+                    "collectivity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.collectivitypage",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="aid.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collectivité à solliciter',
-                'verbose_name_plural': 'collectivités à solliciter',
-                'constraints': [models.UniqueConstraint(fields=('question', 'collectivity'), name='one_candidate_row_per_collectivity')],
+                "verbose_name": "collectivité à solliciter",
+                "verbose_name_plural": "collectivités à solliciter",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("question", "collectivity"),
+                        name="one_candidate_row_per_collectivity",
+                    )
+                ],
             },
         ),
     ]

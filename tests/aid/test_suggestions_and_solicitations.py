@@ -1,13 +1,20 @@
 """While asking: what already answers the question. Once asked: the
 collectivities that already did it, solicited in one click (three at most)."""
 
+import io
 import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.management import call_command
 
 from aid.errors import AidError
-from aid.models import MAX_SOLICITATIONS, Question, Solicitation
+from aid.models import (
+    MAX_SOLICITATIONS,
+    Question,
+    Solicitation,
+    SolicitationCandidate,
+)
 from aid.questions import question_create, question_set_hidden
 from aid.solicitations import solicit
 from members.models import Affiliation, AffiliationRole
@@ -259,3 +266,47 @@ def test_an_unverified_representative_is_still_told_only_by_their_address(
         [people["helper"].email, "second@grandlyon.com"]
     )
     assert all(len(m.to) == 1 for m in mailoutbox)
+
+
+def test_who_already_did_it_is_chosen_when_asked_and_read_as_the_reader_may_see(
+    client, people, places, practices, section, committed
+):
+    make_representative(people["helper"])
+    question = committed(post_question, people["asker"])
+
+    question.refresh_from_db()
+    assert question.candidates_chosen_at is not None
+    stored = SolicitationCandidate.objects.get(
+        question=question, collectivity=places["lyon"]
+    )
+    assert [r["page"] for r in stored.resources] == [practices["lyon"].pk]
+    # Never the asker's own collectivity.
+    assert not SolicitationCandidate.objects.filter(
+        question=question, collectivity=places["lannion"]
+    ).exists()
+    client.force_login(people["asker"])
+    page = visible_text(client.get(question.get_absolute_url()).content)
+    assert "Métropole de Lyon" in page
+    assert practices["lyon"].title in page
+
+    # A practice published since is not a reason until the choice is made
+    # again (the command); one unpublished since is never shown.
+    brest = CollectivityPageFactory(
+        parent=section("membres"), title="Ville de Brest", email_domains="brest.fr"
+    )
+    make_representative(member_of(brest, "maire@brest.fr"))
+    newer = PracticePageFactory(
+        parent=section("ressources"),
+        title="Un tiers-lieu numérique en zone rurale à Brest",
+        collectivity=brest,
+    )
+    reindex_page(newer.pk)
+    committed(practices["lyon"].unpublish)
+    page = visible_text(client.get(question.get_absolute_url()).content)
+    assert practices["lyon"].title not in page
+    assert "Ville de Brest" not in page
+
+    call_command("choose_aid_candidates", stdout=io.StringIO())
+    page = visible_text(client.get(question.get_absolute_url()).content)
+    assert "Ville de Brest" in page
+    assert newer.title in page
