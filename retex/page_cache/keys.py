@@ -24,6 +24,14 @@ TAG_PREFIX = "page-tag:v1:"
 HEADER = "X-Cache"
 # Pages larger than this are rendered each time rather than filling the cache.
 MAX_BYTES = 2 * 1024 * 1024
+# Whole copies at least this large are stored gzip-compressed, once, when
+# stored (`storage.stored_copy`); smaller ones gain less than the header costs.
+COMPRESS_MIN_BYTES = 1024
+# zlib's default: at store time only, a few milliseconds for the home page.
+GZIP_LEVEL = 6
+# Content types worth compressing (HTML, feeds, calendars, CSV exports, JSON).
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/xml")
+COMPRESSIBLE_SUFFIXES = ("+xml", "+json")
 # After a cache error, how long to leave the cache alone (seconds).
 RETRY_AFTER = 5.0
 # How long a process serves its own copies of pages before asking the shared
@@ -165,6 +173,38 @@ def _address(request) -> str | None:
     return f"{request.scheme}://{host}{path}?{query}"
 
 
+def compressible(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type.startswith(COMPRESSIBLE_TYPES) or media_type.endswith(
+        COMPRESSIBLE_SUFFIXES
+    )
+
+
+def accepts_gzip(request) -> bool:
+    """Whether `request`'s `Accept-Encoding` allows gzip (RFC 9110 12.5.3: named,
+    as `x-gzip` too, or through `*`, with a q-value above 0)."""
+    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if not header:
+        return False
+    star = None
+    for part in header.split(","):
+        coding, _sep, params = part.partition(";")
+        coding = coding.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            name, _eq, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding in ("gzip", "x-gzip"):
+            return quality > 0
+        if coding == "*":
+            star = quality > 0
+    return bool(star)
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
@@ -239,12 +279,13 @@ def response_is_storable(request, response, *, signed_in: bool = False) -> bool:
     user = getattr(request, "user", None)
     if user is None or user.is_authenticated != signed_in:
         return False
-    if signed_in:
-        # A CSRF token in the page is this person's: never shown to another.
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            return False
-        if request.session.modified:
-            return False
+    # A CSRF token in the page is this visitor's: never shown to another (for
+    # anonymous visitors the CSRF cookie set with it refuses the page too), nor
+    # compressed with the page (BREACH).
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    if signed_in and request.session.modified:
+        return False
     if getattr(request, "is_preview", False):
         return False
     cache_control = {

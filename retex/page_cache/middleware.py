@@ -27,11 +27,12 @@ class PageCacheMiddleware:
             return self.get_response(request)
         ticket, entry = lookup(key)
         if entry is not None:
-            return response_from(entry)
+            return response_from(entry, request)
         request.page_cache_key = key
         response = self.get_response(request)
         if ticket is not None and response_is_storable(request, response):
-            store(key, ticket, response)
+            # Sent as it is stored (compressed, with its ETag), as a hit is.
+            return response_from(store(key, ticket, response), request, hit=False)
         response[HEADER] = "MISS"
         return response
 
@@ -52,7 +53,7 @@ class SignedInPageCacheMiddleware:
         shell = shell_key(key)
         ticket, found = lookup_any([key, shell])
         if key in found:
-            return response_from(found[key])
+            return response_from(found[key], request)
         if shell in found:
             response = fill_stored_shell(request, found[shell])
             if response is not None:
@@ -62,7 +63,7 @@ class SignedInPageCacheMiddleware:
         if ticket is not None and response_is_storable(
             request, response, signed_in=True
         ):
-            store(key, ticket, response)
+            return response_from(store(key, ticket, response), request, hit=False)
         # "HIT" when the page was made from a stored shell (personal parts).
         response.setdefault(HEADER, "MISS")
         return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import logging
 import threading
 import time
@@ -12,17 +14,22 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 
 from retex.page_cache.keys import (
     CACHE_ALIAS,
+    COMPRESS_MIN_BYTES,
     FRAGMENT_PREFIX,
     GENERATION_KEY,
+    GZIP_LEVEL,
     HEADER,
     LOCAL_MAX_ENTRIES,
     LOCAL_SECONDS,
     RETRY_AFTER,
     TAG_PREFIX,
     _digest,
+    accepts_gzip,
+    compressible,
     enabled,
 )
 
@@ -267,12 +274,77 @@ def lookup(key: str) -> tuple[tuple | None, tuple | None]:
     return ticket, found.get(key)
 
 
-def store(key: str, ticket: tuple, response) -> None:
-    headers = [
-        (name, value) for name, value in response.items() if name.lower() != "x-cache"
-    ]
-    entry = (ticket[0], response.status_code, headers, response.content, time.time())
+def store(key: str, ticket: tuple, response) -> tuple:
+    """Keep the whole page `response` under `key` (unless a change was
+    recorded since `ticket`); the entry, to answer this request from too."""
+    entry = stored_copy(ticket, response)
     _put(key, ticket, entry, getattr(response, "page_cache_tags", None))
+    return entry
+
+
+# --- What is stored of a whole page, and how it is sent -------------------------------
+
+GZIP = "gzip"
+# The ETag of a gzip-compressed copy: the page's, with this before its closing
+# quote (as Apache's mod_deflate does): each encoding has its own strong ETag.
+GZIP_ETAG_SUFFIX = "-gzip"
+
+
+def stored_copy(ticket: tuple, response) -> tuple:
+    """The entry kept of a whole page: its status, headers and body, with an
+    ETag (a digest of the page), compressed once, here, when worth it.
+
+    A compressed copy is stored as it is sent to clients accepting gzip (nearly
+    all): `Content-Encoding: gzip`, its own ETag and Content-Length, `Vary:
+    Accept-Encoding`; `response_from` decompresses it for the others. Only
+    pages the page cache may store get here, and those hold nothing secret (no
+    CSRF token, nothing personal: see `keys.response_is_storable`), so
+    compressing them next to reflected input (a listing's filters) leaks
+    nothing (BREACH).
+    """
+    body = response.content
+    etag = response.get("ETag") or f'"{_body_digest(body)}"'
+    changed = {"ETag": etag}
+    if (
+        len(body) >= COMPRESS_MIN_BYTES
+        and "Content-Encoding" not in response
+        and compressible(response.get("Content-Type", ""))
+    ):
+        compressed = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        if len(compressed) < len(body):
+            body = compressed
+            changed["Content-Encoding"] = GZIP
+            changed["ETag"] = _gzip_etag(etag)
+            changed["Vary"] = _vary_also(response.get("Vary", ""), "Accept-Encoding")
+    changed["Content-Length"] = str(len(body))
+    replaced = {name.lower() for name in changed} | {HEADER.lower()}
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in replaced
+    ]
+    headers.extend(changed.items())
+    return (ticket[0], response.status_code, headers, body, time.time())
+
+
+def _body_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _vary_also(vary: str, header: str) -> str:
+    values = [value.strip() for value in vary.split(",") if value.strip()]
+    if header.lower() not in {value.lower() for value in values}:
+        values.append(header)
+    return ", ".join(values)
+
+
+def _gzip_etag(etag: str) -> str:
+    return etag[:-1] + GZIP_ETAG_SUFFIX + '"'
+
+
+def _identity_etag(etag: str) -> str:
+    suffix = GZIP_ETAG_SUFFIX + '"'
+    return etag.removesuffix(suffix) + '"' if etag.endswith(suffix) else etag
 
 
 def _put(key: str, ticket: tuple, entry: tuple, tags=None) -> None:
@@ -290,13 +362,30 @@ def _put(key: str, ticket: tuple, entry: tuple, tags=None) -> None:
     _state.keep(key, entry)
 
 
-def response_from(entry: tuple) -> HttpResponse:
-    _generation, status, headers, content, stored_at = entry[:5]
-    response = HttpResponse(content, status=status)
+def response_from(entry: tuple, request=None, *, hit: bool = True) -> HttpResponse:
+    """The response made of a stored entry, for `request`: the stored body as
+    it is when the client accepts its encoding, else decompressed (without
+    `request`: decompressed, for shells to be filled); 304 when the client
+    already holds this copy (`If-None-Match`)."""
+    _generation, status, headers, body, stored_at = entry[:5]
+    response = HttpResponse(status=status)
     for name, value in headers:
         response[name] = value
-    response["Age"] = str(max(0, int(time.time() - stored_at)))
-    response[HEADER] = "HIT"
+    if response.get("Content-Encoding") == GZIP and (
+        request is None or not accepts_gzip(request)
+    ):
+        body = gzip.decompress(body)
+        del response["Content-Encoding"]
+        response["ETag"] = _identity_etag(response["ETag"])
+        response["Content-Length"] = str(len(body))
+    response.content = body
+    if hit:
+        response["Age"] = str(max(0, int(time.time() - stored_at)))
+    if request is not None and "ETag" in response:
+        response = get_conditional_response(
+            request, etag=response["ETag"], response=response
+        )
+    response[HEADER] = "HIT" if hit else "MISS"
     return response
 
 
