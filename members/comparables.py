@@ -198,9 +198,9 @@ def _holds_or_would_take(
     (or the list was short of candidates)."""
     if changed_ids.intersection(ranking):
         return True
-    last = by_pk.get(ranking[-1]) if ranking else None
-    if ranking and last is None:  # Gone without a signal: choose again.
+    if any(pk not in by_pk for pk in ranking):  # Gone without a signal.
         return True
+    last = by_pk[ranking[-1]] if ranking else None
     open_ = sum(1 for pk in ranking if pk not in restricted)
     short = open_ < LIMIT and len(ranking) < MAX_DEPTH
     for other in changed:
