@@ -21,7 +21,8 @@ the same visibility as the chooser, so what they see is what choosing for
 them would give. The title never changes; new resources and the network's
 changes since are taken into account by `manage.py choose_aid_candidates`
 (also run after a bulk import). A question whose choice is not stored yet
-(its task not run) chooses while rendered, for its reader.
+(its task not run yet, rows written in bulk) chooses and stores it when first
+viewed.
 
 Soliciting one notifies its representatives by email (a task each). The rule
 is here and holds under double submits and concurrent clicks: the question's
@@ -29,10 +30,11 @@ row is locked, a collectivity is solicited at most once per question (also a
 unique constraint), and `MAX_SOLICITATIONS` per question at most.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +59,8 @@ from members.models import (
     MembershipStatus,
 )
 from retex.visibility import pages_visible_to
+
+logger = logging.getLogger(__name__)
 
 CANDIDATES = 5
 # How much each kind of evidence weighs: having done it beats resembling.
@@ -196,6 +200,8 @@ def choose_candidates(question_id: int) -> int:
         for collectivity_id, candidate in found.items()
     ]
     with transaction.atomic():
+        # Two choices at once (a first view and the task): one after the other.
+        Question.objects.select_for_update().filter(pk=question.pk).first()
         SolicitationCandidate.objects.filter(question=question).delete()
         SolicitationCandidate.objects.bulk_create(rows)
         Question.objects.filter(pk=question.pk).update(
@@ -242,12 +248,20 @@ def candidates_for(question: Question, *, user, limit: int = CANDIDATES) -> list
     it and its solicitation if any; the solicited ones always come first.
     Read from the stored choice (a few queries, whatever the corpus), or
     chosen now for a question whose choice is not stored yet."""
+    if question.candidates_chosen_at is None:
+        # Its task has not run yet (or the rows were written in bulk): chosen
+        # and stored now, once; if it cannot be stored, chosen for this reader.
+        try:
+            choose_candidates(question.pk)
+        except DatabaseError:
+            logger.exception("Question %s: candidates not stored", question.pk)
+            found = _found(question, user=user)
+            for candidate in found.values():
+                candidate.resources = [tuple(r[:2]) for r in candidate.resources]
+        else:
+            question.candidates_chosen_at = timezone.now()
     if question.candidates_chosen_at is not None:
         found = _stored(question, user=user)
-    else:
-        found = _found(question, user=user)
-        for candidate in found.values():
-            candidate.resources = [tuple(r[:2]) for r in candidate.resources]
     solicitations = {
         s.collectivity_id: s
         for s in Solicitation.objects.filter(question=question).select_related(
