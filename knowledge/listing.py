@@ -5,7 +5,7 @@ import views."""
 from django.http import QueryDict
 
 from knowledge.forms import KnowledgeFilterForm
-from knowledge.selectors import card_dependencies, knowledge_listing, knowledge_years
+from knowledge.selectors import knowledge_listing, knowledge_years
 from retex.page_cache import depends_on, remember_for_visibility
 from retex.pagination import paginate
 
@@ -31,9 +31,9 @@ def listing_context(request, *, index_page) -> dict:
         knowledge_listing(user=request.user, filters=filters),
         per_page=PAGE_SIZE,
     )
-    # The cards' pages and the collectivities they name; which pages match a
-    # filter on collectivities, any collectivity's kind or region.
-    depends_on(request, *card_dependencies(items))
+    # The cards' pages and the collectivities they name are added as the cards
+    # are rendered (`knowledge.cards`); which pages match a filter on
+    # collectivities, any collectivity's kind or region.
     if "collectivity_kind" in filters or "region" in filters:
         depends_on(request, "kind:members.collectivitypage")
     kept = QueryDict(mutable=True)

@@ -207,7 +207,7 @@ class KnowledgePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge.selectors import card_dependencies, knowledge_related
+        from knowledge.selectors import knowledge_related
 
         context = super().get_context(request, *args, **kwargs)
         context["related"] = knowledge_related(
@@ -216,7 +216,7 @@ class KnowledgePage(Page):
             stored=not getattr(request, "is_preview", False),
             request=request,
         )
-        depends_on(request, *card_dependencies(context["related"]))
+        # The related cards' tags are added as they are rendered (`knowledge.cards`).
         context["index_url"] = self.get_parent().get_url(request)
         context["can_see_contact"] = sees_members_content(request.user)
         # Through .all(): a preview holds its relations in memory, not in the DB.

@@ -9,8 +9,10 @@ from retex.visibility import page_restrictions_failed, pages_visible_to
 
 
 def knowledge_listing(*, user, filters: dict | None = None):
-    """Knowledge pages this person may read, newest first, with what a listing
-    card shows fetched up front (a constant number of queries per page)."""
+    """Knowledge pages this person may read, newest first, with the rows a
+    listing card reads joined (`with_card_rows`; the cards' other relations are
+    fetched by `knowledge.cards` for the cards it renders: a constant number of
+    queries per page)."""
     filters = filters or {}
     pages = pages_visible_to(KnowledgePage.objects.all(), user=user)
     if kind := filters.get("kind"):
@@ -34,7 +36,9 @@ def knowledge_listing(*, user, filters: dict | None = None):
         # (a subquery read once), not DISTINCT on whole rows, which copies every
         # matching page, body included, into a temporary table before sorting.
         pages = KnowledgePage.objects.filter(pk__in=pages.values("pk"))
-    return with_card_relations(pages).order_by(
+    # Cards are rendered by `knowledge.cards`, which fetches the rest of what
+    # they show for those not kept in the fragment cache only.
+    return with_card_rows(pages).order_by(
         "-publication_date", "-first_published_at", "-pk"
     )
 
@@ -44,20 +48,31 @@ def with_card_relations(pages):
     the illustration, the themes, an interview's people with their portraits, a
     practice's collectivity with its logo; each in one query for all the cards
     (a query is skipped when no card needs it)."""
+    return with_card_rows(pages).prefetch_related(*card_prefetches())
+
+
+def with_card_rows(pages):
+    """The rows a card reads joined to the pages (the illustration, the
+    interview's or practice's own row); the rest, `card_prefetches()`, is
+    fetched by `knowledge.cards` for the cards it must render."""
+    return pages.select_related("hero_image", "interviewpage", "practicepage")
+
+
+def card_prefetches() -> list:
+    """What `with_card_rows` leaves to fetch for a card, as prefetches (also
+    usable on a list of pages with `prefetch_related_objects`)."""
     from members.models import CollectivityPage
 
     people = Interviewee.objects.select_related("portrait", "collectivity")
     collectivities = CollectivityPage.objects.select_related("logo")
-    return pages.select_related(
-        "hero_image", "interviewpage", "practicepage"
-    ).prefetch_related(
+    return [
         "themes",
         renditions_prefetch("hero_image", "card"),
         Prefetch("interviewpage__interviewees", queryset=people),
         renditions_prefetch("interviewpage__interviewees__portrait", "portrait"),
         Prefetch("practicepage__collectivity", queryset=collectivities),
         renditions_prefetch("practicepage__collectivity__logo", "logo"),
-    )
+    ]
 
 
 def knowledge_years(*, user) -> list[int]:
@@ -130,8 +145,9 @@ def knowledge_related(
 
 
 def _cards(pages):
-    """What a card of a related page shows, fetched up front."""
-    return with_card_relations(pages)
+    """The rows a card of a related page reads (`knowledge.cards` fetches the
+    rest for the cards it renders)."""
+    return with_card_rows(pages)
 
 
 def card_collectivity_ids(page) -> set[int]:

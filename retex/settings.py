@@ -225,6 +225,11 @@ else:
 # with REDIS_URL only: without it each process has its own cache and a change
 # made in one (an editor publishing) would reach the others only on expiry.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Rendered fragments (retex/fragments.py: resource cards) kept in the same cache
+# under the same invalidation, at most this long. Unset: as long as pages (so off
+# with the page cache, and without Redis); 0 turns fragments off alone, every
+# fragment rendered each time (the benchmark's fully cold figure).
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", None)
 
 # --- Background tasks --------------------------------------------------------------
 
