@@ -384,14 +384,14 @@ class CollectivityPage(Page):
         depends_on(
             request, *(f"practices:{other.pk}" for other in context["comparables"])
         )
-        context["intercommunality"] = intercommunality_of(self)
+        context["intercommunality"] = intercommunality_of(self, user=request.user)
         return context
 
     def cited_in(self, *, user) -> list[dict]:
         """Articles, interviews and other knowledge pages (not its own practices,
         listed apart) that name this collectivity, grouped by kind, as `user`
-        may see them: [{"label", "pages"}]. A query per kind, whatever their
-        number."""
+        may see them: [{"label", "pages"}]. One query, whatever their number
+        and kinds."""
         practice_model = self.practice_model()
         pages = (
             pages_visible_to(
@@ -400,8 +400,10 @@ class CollectivityPage(Page):
                 ),
                 user=user,
             )
+            # Their title and URL are the base page's: no query per page type
+            # for the specific rows (the kind comes from the content type,
+            # cached).
             .order_by("-first_published_at", "pk")
-            .specific()
         )
         groups: dict[str, list] = {}
         for page in pages:

@@ -1,7 +1,8 @@
 """A collectivity profile from the official referential (territories app)."""
 
 from members.models import CollectivityKind, CollectivityPage
-from territories.models import TerritoryKind
+from retex.visibility import pages_visible_to
+from territories.models import Commune, TerritoryKind
 from territories.selectors import territory_details
 
 _EPCI_KINDS = {
@@ -68,15 +69,31 @@ def collectivity_create_from_territory(*, parent, kind: str, code: str, owner=No
     return page, True
 
 
-def intercommunality_of(page: CollectivityPage) -> dict | None:
-    """For a commune: its EPCI from the referential, with its member profile if any."""
+def intercommunality_of(page: CollectivityPage, *, user=None) -> dict | None:
+    """For a commune: its EPCI from the referential ({"siren", "name", "kind",
+    "population"}), with its member profile if `user` may see one ("profile",
+    else None). Two small queries: only what the profile shows is read, not the
+    commune's whole details."""
     if page.kind != CollectivityKind.COMMUNE or not page.insee_code:
         return None
-    details = territory_details(TerritoryKind.COMMUNE, page.insee_code)
-    if not details or not details["epci"]:
-        return None
-    epci = details["epci"]
-    profile = (
-        CollectivityPage.objects.live().public().filter(siren=epci["siren"]).first()
+    row = (
+        Commune.objects.filter(insee_code=page.insee_code.strip().upper())
+        .exclude(epci=None)
+        .values_list("epci__siren", "epci__name", "epci__kind", "epci__population")
+        .first()
     )
-    return {**epci, "profile": profile}
+    if row is None:
+        return None
+    siren, name, kind, population = row
+    profile = (
+        pages_visible_to(CollectivityPage.objects.filter(siren=siren), user=user)
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "siren": siren,
+        "name": name,
+        "kind": kind,
+        "population": population,
+        "profile": profile,
+    }
