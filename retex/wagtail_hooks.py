@@ -10,6 +10,9 @@ from retex import page_cache
 from retex.models import Theme
 from retex.visibility import page_restrictions_failed
 
+# Around the next one (registered first): pages signed-in people share may hold
+# personal parts (the follow button), filled into their stored shell.
+hooks.register("on_serve_page", page_cache.serve_pages_with_personal_parts)
 # Public pages of the types that opt in are kept for anonymous visitors.
 hooks.register("on_serve_page", page_cache.serve_public_pages)
 

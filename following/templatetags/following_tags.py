@@ -1,11 +1,31 @@
-"""`{% follow_state kind object_id as followed %}` for the follow button."""
+"""The follow button: `{% follow_button kind object_id label %}` (through
+`following/follow_button.html`), and `{% follow_state %}` inside it."""
 
 from django import template
 
 from following.follows import is_following
 from following.kinds import SEARCH_FILTERS
+from retex.page_cache import personal_include
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def follow_button(context, kind, object_id=None, label=""):
+    """The person's own follow button: their state (« Suivre » / « Ne plus
+    suivre ») and their CSRF token, or the invitation to sign in.
+
+    A personal part (`retex.page_cache.personal_include`): on a page that
+    signed-in people share, the stored copy holds a marker in its place and
+    each person gets their own button filled in, so the page is stored for
+    members too. Rendered with nothing of the page but these values."""
+    return personal_include(
+        context.get("request"),
+        "following/follow_form.html",
+        follow_kind=str(kind),
+        follow_id=object_id or None,
+        follow_label=str(label or ""),
+    )
 
 
 @register.simple_tag(takes_context=True)

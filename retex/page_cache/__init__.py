@@ -104,8 +104,10 @@ from retex.page_cache.middleware import (
 )
 from retex.page_cache.shells import (
     fill_stored_shell,
+    personal_include,
     personal_marker,
     rendering_shell,
+    serve_pages_with_personal_parts,
     serve_with_personal_parts,
     shell_key,
 )
@@ -148,12 +150,14 @@ __all__ = [
     "mark_cacheable",
     "new_generation",
     "page_is_public",
+    "personal_include",
     "personal_marker",
     "recording_bumps",
     "remember_for_visibility",
     "rendering_shell",
     "request_key",
     "response_is_storable",
+    "serve_pages_with_personal_parts",
     "serve_public_pages",
     "serve_with_personal_parts",
     "shell_key",
