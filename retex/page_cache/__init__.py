@@ -35,7 +35,11 @@ Wagtail 8, hence this module. The rules, and why:
   personal parts, with the person's own context and CSRF token, into a copy of
   it. The shell never holds anything personal: the parts are not rendered in
   it at all. A stored shell is filled by the middleware, without routing the
-  request to the page (`fill_stored_shell`).
+  request to the page (`fill_stored_shell`). Parts that need only the request
+  and a few values (the follow button) are `personal_include`s, which any
+  page signed-in people share may show: such pages are served through
+  `serve_pages_with_personal_parts` (an `on_serve_page` hook), stored whole
+  when they showed none.
 - **Before sessions and authentication.** The middleware sits right after
   WhiteNoise: a hit costs no database query and at most one round trip to the
   shared cache, none when this process served the page within the last second
