@@ -17,7 +17,7 @@ pytestmark = [
 
 ON_MAP = (
     "() => !!document.activeElement && "
-    "document.activeElement.matches('.members-map__link')"
+    "document.activeElement.matches('.members-map__points a')"
 )
 
 
@@ -46,7 +46,7 @@ def test_tab_reaches_a_member_on_the_map_and_enter_opens_its_profile(
             ),
         )
         page.goto(f"{live_server.url}/membres/")
-        expect(page.locator(".members-map__link")).to_have_count(2)
+        expect(page.locator(".members-map__points a")).to_have_count(2)
         assert axe_violations(page, axe_source) == []
         assert outside == []
     page = new_page(viewport=DESKTOP)
@@ -57,7 +57,7 @@ def test_tab_reaches_a_member_on_the_map_and_enter_opens_its_profile(
     profile = site.content.trois_vallees
     expect(point).to_have_accessible_name(profile.title)
     # The focus is visible: the point changes colour and gets a thick ring.
-    circle = page.locator(".members-map__link:focus circle")
+    circle = page.locator(".members-map__points a:focus circle")
     assert (
         float(circle.evaluate("c => parseFloat(getComputedStyle(c).strokeWidth)")) >= 3
     )

@@ -16,9 +16,7 @@ from tests.helpers import publish
 from tests.html import visible_text
 
 LINK = re.compile(
-    r'<a class="members-map__link" href="([^"]+)" aria-label="([^"]+)">'
-    r'<title>[^<]*</title><circle class="members-map__point" cx="([-\d.]+)" '
-    r'cy="([-\d.]+)"'
+    r'<a href="([^"]+)"><title>([^<]+)</title><circle cx="([-\d.]+)" cy="([-\d.]+)"'
 )
 
 
