@@ -217,6 +217,9 @@ def _comparables_read(ids: list[int], *, user) -> list[CollectivityPage]:
     found = (
         pages_visible_to(CollectivityPage.objects.filter(pk__in=ids), user=user)
         .filter(membership_status=MembershipStatus.ACTIVE)
+        # Ordered here: the pages' default order (their path) made SQLite walk
+        # the path index rather than look the few ids up.
+        .order_by()
         .prefetch_related(
             Prefetch(
                 "practices",
