@@ -59,17 +59,28 @@ run: install
 worker: install
 	$(BIN)/python manage.py db_worker
 
+# The suite runs on every core (pytest-xdist): each worker has its own test
+# database, and takes whole files (module fixtures are built once).
+# PYTEST_WORKERS=0 runs it in one process, as `.venv/bin/python -m pytest` does.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Creates a fresh database, runs the suite on it, and drops it whatever happens.
 PG_URL ?= postgres://postgres@127.0.0.1:5432
-PG_DB ?= retex_test_run_$(shell date +%s)
+# Expanded once: each recipe line would otherwise read the clock again.
+RUN_ID := $(shell date +%s)
+PG_DB ?= retex_test_run_$(RUN_ID)
 test-postgres: install
 	psql "$(PG_URL)/postgres" -qc 'CREATE DATABASE "$(PG_DB)"'
-	DATABASE_URL="$(PG_URL)/$(PG_DB)" $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	DATABASE_URL="$(PG_URL)/$(PG_DB)" $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS); status=$$?; \
 	psql "$(PG_URL)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PG_DB)"'; \
-	psql "$(PG_URL)/postgres" -qc 'DROP DATABASE IF EXISTS "test_$(PG_DB)"' 2>/dev/null; \
+	for db in $$(psql "$(PG_URL)/postgres" -qAtc "SELECT datname FROM pg_database \
+	    WHERE datname = 'test_$(PG_DB)' OR datname LIKE 'test\_$(PG_DB)\_gw%'"); do \
+	  psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS \"$$db\""; \
+	done; \
 	exit $$status
 
 lint: install
