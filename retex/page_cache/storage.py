@@ -381,12 +381,25 @@ def response_from(entry: tuple, request=None, *, hit: bool = True) -> HttpRespon
     response.content = body
     if hit:
         response["Age"] = str(max(0, int(time.time() - stored_at)))
-    if request is not None and "ETag" in response:
+    if request is not None and "ETag" in response and _conditional(request):
         response = get_conditional_response(
             request, etag=response["ETag"], response=response
         )
     response[HEADER] = "HIT" if hit else "MISS"
     return response
+
+
+_CONDITIONS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def _conditional(request) -> bool:
+    meta = request.META
+    return any(name in meta for name in _CONDITIONS)
 
 
 def new_generation() -> bool:
