@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aid.models import REASON_MAX, TEXT_MAX, TITLE_MAX, QuestionStatus
 from members.models import CollectivityKind
 from members.territories import Region
-from retex.forms import ListingFilterForm
+from retex.forms import ListingFilterForm, ModelMultipleChoiceField
 from retex.models import Theme
 
 TOKEN_ERROR = _(
@@ -71,7 +71,7 @@ class QuestionForm(TokenForm):
             "max_length": TOO_LONG,
         },
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Thèmes"),
         queryset=Theme.objects.all(),
         required=False,

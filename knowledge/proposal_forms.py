@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import BudgetRange, PracticeStatus
 from knowledge.proposals import MAX_DOCUMENTS
+from retex.forms import ModelMultipleChoiceField
 from retex.member_rich_text import without_control_characters
 from retex.models import Theme
 
@@ -104,7 +105,7 @@ class PracticeProposalForm(forms.Form):
     actions = _section(_("Actions"), TEXT_HELP)
     results = _section(_("Résultats"), TEXT_HELP)
     lessons = _section(_("Enseignements"), TEXT_HELP)
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Thèmes"),
         required=False,
         queryset=Theme.objects.order_by("name"),

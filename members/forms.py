@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.utils import set_form_field_order
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import CollectivityKind, CollectivityPage, PersonStatus, User
 from members.selectors import POPULATION_BANDS
 from members.territories import Region
-from retex.forms import ListingFilterForm
+from retex.forms import ListingFilterForm, ModelMultipleChoiceField, beyond_ids
 from retex.models import Theme
 
 # At sign-up and in Mon espace a person is an élu·e or an agent: "Autre" stays
@@ -184,8 +183,7 @@ class CollectivityChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         # An id beyond 64 bits makes the database driver raise OverflowError
         # (a server error) instead of "no such row": refuse it as invalid.
-        text = str(value).strip()
-        if re.fullmatch(r"[+-]?[0-9]+", text) and abs(int(text)) >= 2**63:
+        if beyond_ids(value):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
@@ -300,7 +298,7 @@ class CollectivityProfileForm(forms.Form):
         assume_scheme="https",
         error_messages={"invalid": _("Indiquez une adresse web valide.")},
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Thèmes"),
         required=False,
         queryset=Theme.objects.order_by("name"),

@@ -1,5 +1,33 @@
+import re
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
+
+# Ids are 64-bit integers in every database; a larger one makes the driver
+# raise OverflowError (SQLite) or DataError (PostgreSQL) instead of "no such row".
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def beyond_ids(value) -> bool:
+    """Whether `value`, as typed, is an integer no database id can be."""
+    text = str(value).strip()
+    return bool(_INTEGER.fullmatch(text)) and abs(int(text)) >= 2**63
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, where an id beyond 64 bits is an unknown choice (the
+    field's French error) rather than a server error."""
+
+    def clean(self, value):
+        if self.to_field_name is None and isinstance(value, (list, tuple)):
+            for choice in value:
+                if beyond_ids(choice):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": choice},
+                    )
+        return super().clean(value)
 
 
 class ListingFilterForm(forms.Form):
