@@ -16,6 +16,9 @@ def worker_count() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
+START_SECONDS = 180
+
+
 class Server:
     def __init__(self, env: dict, *, port: int, workers: int, log: Path):
         self.env, self.port, self.workers, self.log = env, port, workers, log
@@ -48,7 +51,9 @@ class Server:
             stdout=handle,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        # Workers import Django and Wagtail: seconds on a quiet machine, a
+        # minute or more on a loaded one (seen at load average 10).
+        deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn stopped at start-up: see {self.log}")
@@ -56,7 +61,7 @@ class Server:
                 return
             time.sleep(0.3)
         raise SystemExit(
-            f"gunicorn did not answer /healthz within 60 s: see {self.log}"
+            f"gunicorn did not answer /healthz within {START_SECONDS} s: see {self.log}"
         )
 
     def get(self, path: str, *, session: str | None = None) -> tuple[int, dict, bytes]:
