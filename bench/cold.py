@@ -1,9 +1,9 @@
 """Cold rendering in process: what one page costs the CPU when nothing is cached.
 
 `python -m bench.phases cold` (a step of `make bench`, and usable alone on any
-database, see `docs/benchmark.md`) renders every page type with the page cache
-and the search answer cache off (`PAGE_CACHE_SECONDS=0`,
-`SEARCH_CACHE_SECONDS=0`), through Django's whole middleware stack (the test
+database, see `docs/benchmark.md`) renders every page type with the page cache,
+the search answer cache and the rendered fragments off (`PAGE_CACHE_SECONDS=0`,
+`SEARCH_CACHE_SECONDS=0`, `FRAGMENT_CACHE_SECONDS=0`: fully cold), through Django's whole middleware stack (the test
 client, production settings), in a process that has already served each page
 twice: what a long-running worker pays for a page the cache does not hold.
 
@@ -228,13 +228,16 @@ def _misses(client, path: str, renders: int) -> dict:
     own (`_cold=N`, which no page reads): a miss as production has it, the
     entry rendered and stored, while what is shared beyond the page (the view
     restrictions of the generation, `remember_for_visibility` parts: related
-    pages, years, directory counts) is already there, as after a write that
-    does not change them."""
+    pages, years, directory counts; the rendered fragments of `retex.fragments`:
+    cards, bodies) is already there, as after a write that does not change
+    them."""
     from django.test.utils import override_settings
 
     separator = "&" if "?" in path else "?"
     cpu, statuses, served = [], set(), set()
-    with override_settings(PAGE_CACHE_SECONDS=300, SEARCH_CACHE_SECONDS=600):
+    with override_settings(
+        PAGE_CACHE_SECONDS=300, SEARCH_CACHE_SECONDS=600, FRAGMENT_CACHE_SECONDS=300
+    ):
         for number in range(renders + 2):
             marker = f"{separator}_cold={time.time_ns()}-{number}"
             started = time.process_time()
@@ -260,7 +263,11 @@ def measure(
 
     member = _member()
     results = {}
-    with override_settings(PAGE_CACHE_SECONDS=0, SEARCH_CACHE_SECONDS=0):
+    # Fully cold: no page, no search answer, no rendered fragment (a card, a
+    # body) kept from one render to the next.
+    with override_settings(
+        PAGE_CACHE_SECONDS=0, SEARCH_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0
+    ):
         anonymous = Client()
         signed_in = Client()
         if member is not None:
@@ -368,9 +375,11 @@ def render_report(cold: dict | None, *, details: bool = True) -> list[str]:
             f"{page.get('miss_cpu_ms_median', 0):>7.2f}  {areas}"
         )
     lines.append(
-        "  CPU ms: page cache off, everything computed on each render; miss ms:"
-        " page cache on, a URL never served before (the page rendered and"
-        " stored, the parts shared beyond it already computed)."
+        "  CPU ms: fully cold, page cache and fragments off, everything computed"
+        " on each render (judged); miss ms: page cache on, a URL never served"
+        " before (the page rendered and stored, the parts and fragments shared"
+        " beyond it already computed: what a page costs after a write that does"
+        " not change them)."
     )
     if details:
         lines.append("  Where the time goes, by page type (cProfile, ms per render):")
