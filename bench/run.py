@@ -23,8 +23,9 @@
    page set, how old the seats shown on the event pages were, and what each
    kind of write made out of date in the page cache.
 6. The registration rush: 500 people, one 50-seat training, at once.
-7. A second gunicorn with the page cache and the search answer cache off
-   (`PAGE_CACHE_SECONDS=0`, `SEARCH_CACHE_SECONDS=0`): every URL set, agenda.ics
+7. A second gunicorn with the page cache, the search answer cache and the
+   rendered fragments off (`PAGE_CACHE_SECONDS=0`, `SEARCH_CACHE_SECONDS=0`,
+   `FRAGMENT_CACHE_SECONDS=0`): every URL set, agenda.ics
    included, at concurrency 1 and 8, anonymous and as a member: the « cold »
    figures, each page rendered on every request.
 8. Cold, in process: every page type (interview, article, practice, event,
@@ -370,7 +371,12 @@ def main(argv=None) -> None:
     # The same pages again, rendered on every request: a second server with the
     # page cache (and the search answer cache) off.
     cold_server = Server(
-        {**server_env, "PAGE_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"},
+        {
+            **server_env,
+            "PAGE_CACHE_SECONDS": "0",
+            "SEARCH_CACHE_SECONDS": "0",
+            "FRAGMENT_CACHE_SECONDS": "0",
+        },
         port=port,
         workers=args.workers,
         log=OUT / "gunicorn-cold.log",
