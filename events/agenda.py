@@ -289,15 +289,20 @@ def agenda_context(request, index) -> dict:
     }
 
 
-def feed_events(request, *, user=None):
+def feed_events(request, *, user=None, with_filtered: bool = False):
     """Events of the public feed: upcoming and recent, visible to anyone (drafts
-    and restricted pages never, whoever asks), filtered by the query string."""
+    and restricted pages never, whoever asks), filtered by the query string.
+    `with_filtered=True`: (events, whether a filter applies)."""
     from django.contrib.auth.models import AnonymousUser
 
-    # No theme asked: no need to read the themes.
-    themes = None if request.GET.get("theme") else []
-    form = AgendaFilterForm(request.GET, names=FEED_FILTER_NAMES, themes=themes)
+    filters = {}
+    if any(request.GET.get(name) for name in FEED_FILTER_NAMES):
+        # No theme asked: no need to read the themes.
+        themes = None if request.GET.get("theme") else []
+        form = AgendaFilterForm(request.GET, names=FEED_FILTER_NAMES, themes=themes)
+        filters = form.applied
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS_IN_FEED)
     events = pages_visible_to(EventPage.objects.all(), user=user or AnonymousUser())
-    events = apply_filters(events, form.applied).filter(end__gte=since)
-    return events.order_by("start", "pk")
+    events = apply_filters(events, filters).filter(end__gte=since)
+    events = events.order_by("start", "pk")
+    return (events, bool(filters)) if with_filtered else events

@@ -22,21 +22,43 @@ So an entry is never wrong when read: either up to date, or not used (the key
 check), or written in the transaction that changed what it says. Bulk writes
 that bypass `save()` (the benchmark's corpus) leave events without entries:
 the feed writes them itself, correct but slower, until the command runs.
+
+**The whole feed** (`StoredFeed`, one row): the entries of every event not
+long over, in the feed's order, so that the unfiltered `agenda.ics` reads one
+text instead of 2,000 entries (`calendar.whole_feed_ical`). Every write of
+entries empties its key in the same transaction (so it is never used once an
+entry it holds has changed), and once that transaction commits it is written
+again (`refresh_stored_feed`, its row locked: of two rewrites, the later one
+reads what the earlier one's transaction committed). Which events the feed
+shows (visibility, period) is still asked of the database on each request;
+the stored text only gives their VEVENTs, and an event it does not hold
+sends the feed back to the entries.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
 import threading
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_slug_changed, post_page_move
 
-from events.calendar import event_vevents, feed_entry_key, feed_rows
-from events.models import EventPage, EventSession, FeedEntry
+from events.calendar import (
+    event_vevents,
+    feed_entry_key,
+    feed_rows,
+    stored_entry_texts,
+    stored_feed_key,
+)
+from events.models import EventPage, EventSession, FeedEntry, StoredFeed
+
+logger = logging.getLogger(__name__)
 
 # The fields of an event's row that its VEVENTs show (`calendar.FEED_FIELDS`,
 # and what its URL is made of). A save limited to other fields (a draft, a
@@ -87,7 +109,46 @@ def refresh_feed_entries(queryset) -> int:
             unique_fields=["event"],
             update_fields=["text", "key"],
         )
+    # The whole feed may hold the former texts: not used from now on (same
+    # transaction), written again once this one commits. Always updated, even
+    # when already empty: the row stays locked until then, so a rewrite
+    # under way finishes first, and the next one reads what this one wrote.
+    StoredFeed.objects.update(key="")
+    transaction.on_commit(refresh_stored_feed, robust=True)
     return len(entries)
+
+
+def refresh_stored_feed(*, force: bool = False) -> bool:
+    """Write the whole feed's text again (`StoredFeed`) if a write emptied
+    it (or `force`); returns whether it was written. Its row is locked
+    first: a write of entries committed meanwhile waits, then empties it
+    again."""
+    from events.agenda import RECENT_DAYS_IN_FEED
+
+    # A day more than the feed keeps: events over by less remain in the text
+    # until the next rewrite, and the feed leaves them out as they age.
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS_IN_FEED + 1)
+    try:
+        with transaction.atomic():
+            row = StoredFeed.objects.select_for_update().filter(pk=1).first()
+            if row is not None and row.key and not force:
+                return False
+            key = stored_feed_key()
+            events = EventPage.objects.filter(end__gte=since).order_by("start", "pk")
+            index, end, parts = [], 0, []
+            for pk, text in stored_entry_texts(events):
+                data = text.encode()
+                end += len(data)
+                index.append([pk, end])
+                parts.append(data)
+            StoredFeed.objects.update_or_create(
+                pk=1, defaults={"data": b"".join(parts), "index": index, "key": key}
+            )
+    except DatabaseError:
+        # The feed is read from the entries meanwhile: slower, still right.
+        logger.exception("The stored agenda.ics could not be written")
+        return False
+    return True
 
 
 def refresh_feed_entry(event_id: int) -> None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from events.agenda import RECENT_DAYS_IN_FEED, feed_events
-from events.calendar import feed_ical, feed_rows, stored_feed_ical
+from events.calendar import feed_ical, feed_rows, stored_feed_ical, whole_feed_ical
 from events.models import CalendarToken, EventPage, Registration, RegistrationStatus
 from retex.links import absolute_url
 from retex.lookups import lookup_value
@@ -51,10 +51,11 @@ def _calendar_response(data: bytes, *, filename: str, private: bool) -> HttpResp
 @require_safe
 @cacheable  # The same for everybody (see above).
 def agenda_feed(request):
-    # The events' stored VEVENTs, concatenated (`events.feed_entries`).
-    data = stored_feed_ical(
-        feed_events(request), name=_("Retex — agenda"), request=request
-    )
+    # The events' stored VEVENTs, concatenated (`events.feed_entries`); the
+    # whole feed's stored text when no filter applies.
+    events, filtered = feed_events(request, with_filtered=True)
+    write = stored_feed_ical if filtered else whole_feed_ical
+    data = write(events, name=_("Retex — agenda"), request=request)
     response = _calendar_response(data, filename="agenda.ics", private=False)
     # Only the events' own fields and sessions (no seats): a registration
     # leaves the stored feed alone (`retex.page_cache.invalidation`).

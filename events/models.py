@@ -592,3 +592,31 @@ class FeedEntry(models.Model):
 
     def __str__(self):
         return str(self.event_id)
+
+
+class StoredFeed(models.Model):
+    """The public feed's VEVENTs for every event not long over, one text
+    (`events.feed_entries.refresh_stored_feed`): `agenda.ics` unfiltered
+    reads one row instead of one stored entry per event.
+
+    `data` is the entries (UTF-8, placeholder DTSTAMP) of the events that
+    ended at most `RECENT_DAYS_IN_FEED` days (and one) before it was written,
+    in the feed's order, whatever their visibility; `index` gives each one's
+    event id and the offset where its text ends (`[[pk, end], …]`). The feed
+    asks the database which events it shows now (visibility, period) and
+    takes their parts: an event missing from the index sends it back to the
+    entries. Emptied (`key` "") in the transaction of every write of an
+    entry, written again once it commits; `key` says what it was written
+    for, as `FeedEntry.key`. `key` and `index` come first: SQLite reads a
+    row's columns in order, and `data` is 2 MB at the benchmark's scale."""
+
+    key = models.TextField()
+    index = models.JSONField(default=list)
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("flux d'agenda enregistré")
+        verbose_name_plural = _("flux d'agenda enregistrés")
+
+    def __str__(self):
+        return str(self.key)

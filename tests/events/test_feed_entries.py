@@ -1,6 +1,7 @@
-"""agenda.ics is written from each event's stored VEVENTs (`FeedEntry`): after
-every kind of write the stored text is what the feed would write afresh, and
-the feed served says exactly what the writer says (both parsers agree)."""
+"""agenda.ics is written from each event's stored VEVENTs (`FeedEntry`), and
+unfiltered from the whole feed's stored text (`StoredFeed`): after every kind
+of write the stored text is what the feed would write afresh, and the feed
+served says exactly what the writer says (both parsers agree)."""
 
 import datetime
 import re
@@ -9,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
+from wagtail.models import PageViewRestriction
 
 from events.calendar import (
     event_vevents,
@@ -16,8 +18,10 @@ from events.calendar import (
     feed_ical,
     feed_rows,
     stored_feed_ical,
+    whole_feed_ical,
 )
-from events.models import EventPage, EventSession, FeedEntry
+from events.feed_entries import refresh_stored_feed
+from events.models import EventPage, EventSession, FeedEntry, StoredFeed
 from tests.events.test_calendar import parse
 from tests.factories import EventPageFactory
 
@@ -39,9 +43,11 @@ def assert_entries_right():
         assert entry.text == event_vevents(row).decode(), row.title
         assert entry.key == feed_entry_key(row.url)
     live = EventPage.objects.live().order_by("start", "pk")
-    assert without_stamp(stored_feed_ical(live, name="Retex")) == without_stamp(
-        feed_ical(feed_rows(live), name="Retex")
-    )
+    afresh = without_stamp(feed_ical(feed_rows(live), name="Retex"))
+    assert without_stamp(stored_feed_ical(live, name="Retex")) == afresh
+    # The whole feed's text, whether it is used (written since the last
+    # write) or not (emptied by it, until its transaction commits).
+    assert without_stamp(whole_feed_ical(live, name="Retex")) == afresh
 
 
 def in_days(days, hour=9):
@@ -158,3 +164,80 @@ def test_events_written_in_bulk_are_written_by_the_feed_itself(client, event):
     call_command("rebuild_event_feed")
     assert_entries_right()
     assert without_stamp(client.get(FEED).content) == without_stamp(data)
+
+
+def whole_feed_in_use() -> bool:
+    stored = StoredFeed.objects.first()
+    return stored is not None and stored.key != ""
+
+
+def test_the_whole_feed_is_written_again_once_a_write_commits(client, event, committed):
+    event = republish(event, committed, title="Formation RGPD, saison 2")
+    assert whole_feed_in_use()
+    assert_entries_right()
+    assert b"saison 2" in client.get(FEED).content
+
+    # Written in a transaction that has not committed yet: emptied at once,
+    # never served with the former text.
+    event.title = "Formation RGPD, saison 3"
+    event.save()
+    assert not whole_feed_in_use()
+    assert_entries_right()
+    assert b"saison 3" in client.get(FEED).content
+    assert refresh_stored_feed()
+    assert whole_feed_in_use()
+    assert_entries_right()
+    assert b"saison 3" in client.get(FEED).content
+
+
+def test_the_whole_feed_shows_only_what_the_feed_shows_now(
+    client, event, committed, section
+):
+    second = EventPageFactory(parent=section("evenements"), title="Table ronde")
+    committed(second.save_revision().publish)
+    assert whole_feed_in_use()
+    data = client.get(FEED).content
+    assert b"Table ronde" in data and b"Formation RGPD" in data
+
+    # Which events the feed shows is asked of the database on each request:
+    # a restriction (which writes no entry) hides the event at once.
+    restriction = committed(
+        PageViewRestriction.objects.create,
+        page=second,
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    assert whole_feed_in_use()
+    data = client.get(FEED).content
+    assert b"Table ronde" not in data and b"Formation RGPD" in data
+    committed(restriction.delete)
+    assert b"Table ronde" in client.get(FEED).content
+
+    # Unpublished: out of the feed; an event the stored text does not hold
+    # (written in bulk since) sends the feed back to the entries.
+    committed(EventPage.objects.get(pk=second.pk).unpublish)
+    assert b"Table ronde" not in client.get(FEED).content
+    StoredFeed.objects.update(index=[])
+    data = client.get(FEED).content
+    assert b"Formation RGPD" in data
+    assert_entries_right()
+
+
+def test_the_whole_feed_written_for_another_address_is_not_used(
+    client, event, committed, settings
+):
+    committed(refresh_stored_feed, force=True)
+    assert whole_feed_in_use()
+    settings.BASE_URL = "https://retex.example.org"
+    data = client.get(FEED).content
+    assert b"https://retex.example.org/evenements/" in data
+    call_command("rebuild_event_feed")
+    assert whole_feed_in_use()
+    assert without_stamp(client.get(FEED).content) == without_stamp(data)
+
+
+def test_a_filtered_feed_is_made_of_the_entries(client, event, committed):
+    committed(refresh_stored_feed, force=True)
+    # Were the whole text used for a filtered feed, this would show.
+    StoredFeed.objects.update(data=b"X" * len(StoredFeed.objects.get().data))
+    assert b"X" * 10 not in client.get(FEED + "?kind=" + event.kind).content
+    assert b"X" * 10 in client.get(FEED).content
