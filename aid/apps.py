@@ -12,7 +12,12 @@ class AidConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from aid import personal_data  # noqa: F401 (its export provider)
+        from aid import (
+            personal_data,  # noqa: F401 (its export provider)
+            signals,
+        )
+
+        signals.connect()
 
         declare_cache_dependencies()
 

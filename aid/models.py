@@ -100,6 +100,10 @@ class Question(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     # The form's idempotency token: a double submit finds the question it posted.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Whether it has a visible answer: the listing shows the unanswered first,
+    # walking an index instead of looking for the answers of every question.
+    # Kept right by `aid.signals` whenever an answer is saved or deleted.
+    answered = models.BooleanField(default=False, editable=False)
     # When the « collectivités qui l'ont déjà fait » were chosen and stored
     # (`SolicitationCandidate`, `solicitations.choose_candidates`); None: not
     # yet, the page chooses while rendered.
@@ -109,7 +113,13 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["hidden", "-created_at"])]
+        indexes = [
+            models.Index(fields=["hidden", "-created_at"]),
+            models.Index(
+                fields=["hidden", "answered", "-created_at", "-id"],
+                name="aid_question_listing_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

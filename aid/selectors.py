@@ -31,11 +31,15 @@ def with_answer_count(questions, *, consent_only: bool = False):
 
 
 def questions_listing(*, filters: dict | None = None):
-    """Visible questions, unanswered first, then newest; each with its number of
-    visible answers, author, collectivity and themes (one query plus one for the
-    themes of the page shown)."""
+    """Visible questions, unanswered first (`Question.answered`, kept with the
+    answers), then newest: the order of an index, read down to the page shown;
+    with author, collectivity and themes (one query plus one for the themes of
+    the page shown). Their numbers of answers are counted for the page shown
+    only (`count_answers`)."""
     filters = filters or {}
-    questions = Question.objects.filter(hidden=False)
+    # `IN (false)`, not `hidden=False`: Django writes that `NOT hidden`, which
+    # SQLite cannot look up in an index (it then sorts every question).
+    questions = Question.objects.filter(hidden__in=[False])
     if filters.get("theme"):
         questions = questions.filter(themes=filters["theme"])
     if filters.get("status"):
@@ -45,12 +49,25 @@ def questions_listing(*, filters: dict | None = None):
     if filters.get("region"):
         questions = questions.filter(collectivity__region=filters["region"])
     return (
-        with_answer_count(questions)
-        .annotate(answered=Exists(_visible_answers()))
-        .select_related("author", "collectivity")
+        questions.select_related("author", "collectivity")
         .prefetch_related("themes")
         .order_by("answered", "-created_at", "-pk")
     )
+
+
+def count_answers(questions) -> list[Question]:
+    """`questions` as a list, each with `answer_count`, its visible answers:
+    one query for all of them."""
+    questions = list(questions)
+    counts = dict(
+        Answer.objects.filter(question__in=[q.pk for q in questions], hidden=False)
+        .order_by()
+        .values_list("question")
+        .annotate(n=Count("pk"))
+    )
+    for question in questions:
+        question.answer_count = counts.get(question.pk, 0)
+    return questions
 
 
 def question_answers(

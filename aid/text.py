@@ -6,8 +6,12 @@ is shown as typed (escaped before Markdown sees it), and the rendered HTML goes
 through `nh3` (as `knowledge.importing` does) down to `ALLOWED_TAGS`, links
 limited to http(s) and mailto with `rel="nofollow ugc noopener"`. The source
 text is stored; the HTML is computed when shown, so a stricter rule applies to
-everything already written.
+everything already written. Each process keeps the HTML of the texts it showed
+last (`render_text`: it depends on the text alone), so a thread read again does
+not run Markdown and nh3 for every answer.
 """
+
+import functools
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,6 +21,7 @@ from retex.plain_text import html_to_text
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code"}
 
 
+@functools.lru_cache(maxsize=1024)
 def render_text(source: str) -> SafeString:
     """The HTML of a question's details or an answer's body."""
     if not source or not source.strip():

@@ -30,7 +30,7 @@ from aid.forms import (
     SolicitForm,
 )
 from aid.models import MAX_SOLICITATIONS, Answer, Question, QuestionStatus
-from aid.selectors import question_answers, questions_listing
+from aid.selectors import count_answers, question_answers, questions_listing
 from aid.suggestions import existing_answers
 from retex.pagination import paginate
 from retex.ratelimit import rate_limited
@@ -74,6 +74,7 @@ def question_list(request):
     form = QuestionFilterForm(request.GET or None)
     filters = form.valid_filters() if form.is_bound else {}
     questions = paginate(request, questions_listing(filters=filters))
+    questions.object_list = count_answers(questions.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return private(
@@ -182,10 +183,10 @@ def _question_context(request, question, **forms):
     answers = question_answers(question, user=user)
     is_asker = question.author_id is not None and question.author_id == user.pk
     writer = can_write(user)
+    candidates = solicitations.candidates_for(question, user=user)
     for answer in answers:
         answer.editable = writer and answer_rules.can_edit(answer, user)
         answer.deadline = answer_rules.edit_deadline(answer)
-        answer.report_form = ReportForm(prefix_id=f"signalement-{answer.pk}")
     return {
         "question": question,
         "answers": answers,
@@ -196,12 +197,17 @@ def _question_context(request, question, **forms):
         "can_close": question.status != QuestionStatus.CLOSED
         and ((is_asker and writer) or can_moderate(user)),
         "answer_form": forms.get("answer_form") or AnswerForm(),
+        # Each answer's report form is written out in the template (the same
+        # field, its own ids): one form object for its label and help.
+        "report_field": ReportForm.base_fields["reason"],
+        "report_field_suffix": ReportForm().label_suffix,
         "report_form": forms.get("report_form")
         or ReportForm(prefix_id="signalement-question"),
-        "candidates": solicitations.candidates_for(question, user=user),
+        "candidates": candidates,
         "can_solicit": solicitations.can_solicit(question, user),
         "max_solicitations": MAX_SOLICITATIONS,
-        "solicited_count": sum(1 for _c in question.solicitations.all()),
+        # The solicited collectivities are always among the candidates.
+        "solicited_count": sum(1 for c in candidates if c.solicitation),
         "knowledge": drafts.knowledge_link(question, user),
         "can_draft": question.knowledge_page_id is None
         and drafts.can_draft(question, user),

@@ -929,6 +929,11 @@ class Generator:
             Question.objects.filter(pk__in=list(first)).update(
                 status=QuestionStatus.RESOLVED
             )
+            # Answers written in bulk send no signal: `answered` set here, as
+            # `aid.signals` keeps it.
+            from aid.signals import refresh_answered
+
+            refresh_answered([q.pk for q in answered])
 
     def registrations(self, count: int, events: list[EventPage]) -> None:
         if count <= 0 or not events:
