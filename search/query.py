@@ -9,6 +9,7 @@ stars, colons, control characters) is ignored rather than interpreted: a search
 box is not a query language.
 """
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -63,16 +64,30 @@ def clean_text(text: str) -> str:
 
 
 def synonym_groups() -> list[list[Alternative]]:
-    """Editors' synonyms as groups of analysed alternatives."""
+    """Editors' synonyms as groups of analysed alternatives (read at each
+    search, so an edit applies at once; analysed once per process for the
+    same rows)."""
+    from search.models import Synonym
+
+    return [
+        list(group)
+        for group in _analysed_synonyms(
+            tuple(Synonym.objects.values_list("terms", flat=True))
+        )
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _analysed_synonyms(rows: tuple[str, ...]) -> tuple[tuple[Alternative, ...], ...]:
     from search.models import Synonym
 
     groups = []
-    for synonym in Synonym.objects.all():
-        group = [tuple(terms(term)) for term in synonym.term_list()]
+    for row in rows:
+        group = [tuple(terms(term)) for term in Synonym(terms=row).term_list()]
         group = [alternative for alternative in group if alternative]
         if len(group) > 1:
-            groups.append(group)
-    return groups
+            groups.append(tuple(group))
+    return tuple(groups)
 
 
 def _expand(words: list[str], groups, compounds=None) -> list[list[Alternative]]:

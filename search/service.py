@@ -12,6 +12,7 @@ database backend always gets.
 import bisect
 import functools
 import html
+import itertools
 import logging
 import math
 import re
@@ -358,12 +359,14 @@ def snippet(
     `phrases`: sequences of terms marked only where they stand together (a
     synonym of several words, a hyphenated word: « conseil d'administration »
     is no match for « e-administration »)."""
-    tokens = list(_TOKEN.finditer(text))
-    if not tokens:
+    # The words as strings (cheaper than match objects); their positions are
+    # read below only up to the end of the extract.
+    every = _TOKEN.findall(text)
+    if not every:
         return ""
     wanted = set(wanted)
     # A long text repeats its words: each distinct word is analysed once.
-    scanned = [token.group() for token in tokens[:5000]]
+    scanned = every[:5000]
     matching = {word for word in set(scanned) if not wanted.isdisjoint(_stems(word))}
     marked = {index for index, word in enumerate(scanned) if word in matching}
     if phrases:
@@ -391,7 +394,7 @@ def snippet(
             )
 
         start = max(sorted({max(0, hit - 3) for hit in hits}), key=held)
-    chosen = tokens[start : start + size]
+    chosen = list(itertools.islice(_TOKEN.finditer(text), start, start + size))
     pieces = []
     position = chosen[0].start()
     for index, token in enumerate(chosen, start=start):
@@ -405,7 +408,7 @@ def snippet(
     html = "".join(pieces).replace("\n", " ")
     if start > 0:
         html = "… " + html
-    if start + size < len(tokens):
+    if start + size < len(every):
         html += " …"
     return mark_safe(html)  # noqa: S308  (every piece above is escaped)
 
