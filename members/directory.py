@@ -74,7 +74,9 @@ def export_rows(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.valid_filters() if form.is_bound else {}
     # Open data: what anybody may see, whoever asks.
-    pages = directory_listing(user=AnonymousUser(), filters=filters)
+    pages = directory_listing(user=AnonymousUser(), filters=filters).prefetch_related(
+        "themes"
+    )
     for page in pages:
         yield {
             "nom": page.title,

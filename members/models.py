@@ -30,7 +30,7 @@ from members.territories import (
 )
 from retex.blocks import RICH_TEXT_FEATURES
 from retex.page_cache import depends_on
-from retex.visibility import pages_visible_to, sees_members_content
+from retex.visibility import sees_members_content
 
 
 class UserManager(BaseUserManager):
@@ -366,14 +366,15 @@ class CollectivityPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from members.referential import intercommunality_of
-        from members.selectors import comparable_collectivities
+        from members.selectors import comparable_collectivities, visible_among
 
         context = super().get_context(request, *args, **kwargs)
         context["can_see_contacts"] = sees_members_content(request.user)
-        context["practices"] = list(
-            pages_visible_to(self.practice_model().objects.all(), user=request.user)
-            .filter(collectivity=self)
-            .order_by("-publication_date")
+        context["practices"] = visible_among(
+            self.practice_model()
+            .objects.filter(collectivity=self, live=True)
+            .order_by("-publication_date", "pk"),
+            user=request.user,
         )
         context["cited_in"] = self.cited_in(user=request.user)
         context["sections"] = self.story_sections(user=request.user)
@@ -392,18 +393,17 @@ class CollectivityPage(Page):
         listed apart) that name this collectivity, grouped by kind, as `user`
         may see them: [{"label", "pages"}]. One query, whatever their number
         and kinds."""
+        from members.selectors import visible_among
+
         practice_model = self.practice_model()
-        pages = (
-            pages_visible_to(
-                Page.objects.filter(pk__in=self.knowledge_pages.values("pk")).not_type(
-                    practice_model
-                ),
-                user=user,
-            )
+        pages = visible_among(
+            Page.objects.filter(pk__in=self.knowledge_pages.values("pk"), live=True)
+            .not_type(practice_model)
             # Their title and URL are the base page's: no query per page type
             # for the specific rows (the kind comes from the content type,
             # cached).
-            .order_by("-first_published_at", "pk")
+            .order_by("-first_published_at", "pk"),
+            user=user,
         )
         groups: dict[str, list] = {}
         for page in pages:

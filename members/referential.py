@@ -1,7 +1,6 @@
 """A collectivity profile from the official referential (territories app)."""
 
 from members.models import CollectivityKind, CollectivityPage
-from retex.visibility import pages_visible_to
 from territories.models import Commune, TerritoryKind
 from territories.selectors import territory_details
 
@@ -85,15 +84,16 @@ def intercommunality_of(page: CollectivityPage, *, user=None) -> dict | None:
     if row is None:
         return None
     siren, name, kind, population = row
-    profile = (
-        pages_visible_to(CollectivityPage.objects.filter(siren=siren), user=user)
-        .order_by("pk")
-        .first()
+    from members.selectors import visible_among
+
+    profiles = visible_among(
+        CollectivityPage.objects.filter(siren=siren, live=True).order_by("pk"),
+        user=user,
     )
     return {
         "siren": siren,
         "name": name,
         "kind": kind,
         "population": population,
-        "profile": profile,
+        "profile": profiles[0] if profiles else None,
     }

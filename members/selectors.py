@@ -2,11 +2,14 @@
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db import connections
+from django.db.models import Count, Q, Sum
 
 from members.models import CollectivityPage, MembershipStatus, StoredComparables
 from retex.images import renditions_prefetch
-from retex.visibility import pages_visible_to
+from retex.models import Theme
+from retex.visibility import page_restrictions_failed, pages_visible_to
 
 POPULATION_BANDS = [
     ("moins-3500", "Moins de 3 500 habitants", 0, 3_500),
@@ -77,9 +80,19 @@ def directory_listing(*, user, filters: dict):
     return (
         directory_queryset(user=user, filters=filters)
         .select_related("logo")
-        .prefetch_related("themes", renditions_prefetch("logo", "logo"))
+        .prefetch_related(renditions_prefetch("logo", "logo"))
         .order_by("title", "pk")
     )
+
+
+def _plain_rows(queryset) -> list[tuple]:
+    """The rows of a `values_list` queryset as the database driver gives them:
+    without the ORM's per-value conversions, which cost more than the query
+    for the directory's 1,500 rows (a boolean may come as 0 or 1)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
@@ -88,19 +101,23 @@ def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
     themes read once (two queries, whatever the directory size), counted here
     (six grouped queries cost more to build and run than counting 1,500 rows)."""
     visible = directory_queryset(user=user, filters={}).order_by()
-    rows = list(
+    rows = _plain_rows(
         visible.values_list(
             "pk", "kind", "region", "population", "roadmap_adopted", "membership_status"
         )
     )
     themes_of = defaultdict(dict)
     # Every collectivity's themes (a narrow table; those of collectivities not
-    # visible are never read): cheaper than repeating the visibility rule.
-    links = CollectivityPage.themes.through.objects.values_list(
-        "collectivitypage_id", "theme_id", "theme__slug"
+    # visible are never read): cheaper than repeating the visibility rule. The
+    # themes' slugs apart (a few rows), not joined to each link.
+    slugs = dict(Theme.objects.values_list("pk", "slug"))
+    links = _plain_rows(
+        CollectivityPage.themes.through.objects.order_by().values_list(
+            "collectivitypage_id", "theme_id"
+        )
     )
-    for page_id, theme_id, slug in links:
-        themes_of[page_id][theme_id] = slug
+    for page_id, theme_id in links:
+        themes_of[page_id][theme_id] = slugs.get(theme_id)
     bands = {slug: (low, high) for slug, _label, low, high in POPULATION_BANDS}
 
     def in_band(population, slug) -> bool:
@@ -108,6 +125,14 @@ def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
             return False
         low, high = bands[slug]
         return population >= low and (high is None or population < high)
+
+    def band_of(population) -> str | None:
+        if population is None:
+            return None
+        for slug, (low, high) in bands.items():
+            if population >= low and (high is None or population < high):
+                return slug
+        return None
 
     tests = {
         "kind": lambda row, value: row[1] == value,
@@ -125,6 +150,8 @@ def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
 
     def matching(exclude: str):
         checks = [(tests[name], value) for name, value in active if name != exclude]
+        if not checks:  # The plain directory: every row, no test per row.
+            return rows
         return [row for row in rows if all(test(row, v) for test, v in checks)]
 
     counts = {
@@ -146,11 +173,9 @@ def directory_counts(*, user, filters: dict) -> dict[str, dict[str, int]]:
             Counter(("oui" if row[4] else "non") for row in matching("roadmap")).items()
         )
     )
-    population_rows = matching("population")
-    counts["population"] = {
-        slug: sum(1 for row in population_rows if in_band(row[3], slug))
-        for slug, *_rest in POPULATION_BANDS
-    }
+    # The bands do not overlap: each row counted in its own, in one pass.
+    in_bands = Counter(band_of(row[3]) for row in matching("population"))
+    counts["population"] = {slug: in_bands[slug] for slug, *_rest in POPULATION_BANDS}
     return counts
 
 
@@ -204,29 +229,39 @@ def _comparables_now(collectivity: CollectivityPage, *, user, limit: int) -> lis
     return rank(subject, others, limit=limit)
 
 
+def visible_among(pages, *, user) -> list:
+    """Those of `pages` (a few rows, read with their path and live flag) that
+    `user` may see: the visibility rule for one page (live, and no view
+    restriction failed on it or above: `retex.visibility`), applied to each.
+    For a handful of rows this costs less than the restrictions' subquery
+    costs the ORM to build on every query (`pages_visible_to`)."""
+    user = user or AnonymousUser()
+    return [
+        page for page in pages if page.live and not page_restrictions_failed(page, user)
+    ]
+
+
 def _comparables_read(ids: list[int], *, user) -> list[CollectivityPage]:
     """These collectivities, in this order, as `user` may see them (live,
     not restricted, still active members), each with the practices `user` may
-    see (`published_practices`): two queries."""
+    see, newest first (`published_practices`): two queries by ids."""
     if not ids:
         return []
-    practice_model = CollectivityPage.practice_model()
-    practices = pages_visible_to(practice_model.objects.all(), user=user).filter(
-        collectivity__in=ids
+    found = visible_among(
+        CollectivityPage.objects.filter(
+            pk__in=ids, membership_status=MembershipStatus.ACTIVE
+        ).order_by(),
+        user=user,
     )
-    found = (
-        pages_visible_to(CollectivityPage.objects.filter(pk__in=ids), user=user)
-        .filter(membership_status=MembershipStatus.ACTIVE)
-        # Ordered here: the pages' default order (their path) made SQLite walk
-        # the path index rather than look the few ids up.
-        .order_by()
-        .prefetch_related(
-            Prefetch(
-                "practices",
-                queryset=practices.order_by("-publication_date"),
-                to_attr="published_practices",
-            )
-        )
+    practices_of = defaultdict(list)
+    practices = CollectivityPage.practice_model().objects.filter(
+        collectivity__in=[c.pk for c in found], live=True
     )
+    for practice in visible_among(
+        practices.order_by("-publication_date", "pk"), user=user
+    ):
+        practices_of[practice.collectivity_id].append(practice)
     by_pk = {c.pk: c for c in found}
+    for collectivity in found:
+        collectivity.published_practices = practices_of[collectivity.pk]
     return [by_pk[pk] for pk in ids if pk in by_pk]
