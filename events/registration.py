@@ -10,6 +10,8 @@ never a hang; on SQLite, `IMMEDIATE` transactions queue the writers.
 Errors are `RegistrationError`s carrying a French message for the person.
 """
 
+from functools import cached_property
+
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -187,12 +189,38 @@ def can_manage(user, event: EventPage) -> bool:
     return event.permissions_for_user(user).can_edit()
 
 
-def colleagues_for(user, event: EventPage):
+class PersonFacts:
+    """What the rules read about one person and one event, each read once
+    when first asked: the event page's registration panel asks the same
+    things of `registration_refusal`, `colleagues_for` and the seats. Lives
+    as long as one call or one rendering, never across a write."""
+
+    def __init__(self, event: EventPage, person):
+        self.event = event
+        self.person = person
+
+    @cached_property
+    def registration(self):
+        return active_registration(self.event, self.person)
+
+    @cached_property
+    def affiliation(self):
+        if not self.person.is_authenticated:
+            return None
+        return open_affiliation(self.person)
+
+    @cached_property
+    def counts(self) -> dict:
+        return counts(self.event)
+
+
+def colleagues_for(user, event: EventPage, *, facts: PersonFacts | None = None):
     """People a representative may register: approved members of the collectivity
     they represent, not yet registered."""
     from members.models import User
 
-    affiliation = open_affiliation(user) if user.is_authenticated else None
+    facts = facts or PersonFacts(event, user)
+    affiliation = facts.affiliation
     if (
         affiliation is None
         or affiliation.status != AffiliationStatus.APPROVED
@@ -295,7 +323,9 @@ MEMBERS_ONLY_REFUSAL = _(
 )
 
 
-def registration_refusal(event: EventPage, person, *, by=None):
+def registration_refusal(
+    event: EventPage, person, *, by=None, facts: PersonFacts | None = None
+):
     """Why `person` may not be registered to `event` now (by themselves, or by
     `by`, a representative of their collectivity), in French; None when they may.
 
@@ -318,7 +348,7 @@ def registration_refusal(event: EventPage, person, *, by=None):
         return reason
     if not person.is_authenticated or not by.is_authenticated:
         return SIGN_IN_REFUSAL
-    if active_registration(event, person):
+    if facts.registration:
         return _("Cette inscription est déjà enregistrée.")
     if (
         by.pk != person.pk
@@ -335,7 +365,7 @@ def registration_refusal(event: EventPage, person, *, by=None):
     reason = _page_access_refusal(event, person, by=by)
     if reason:
         return reason
-    affiliation = open_affiliation(person)
+    affiliation = facts.affiliation
     if (
         event.seats_per_collectivity
         and affiliation is not None
@@ -351,7 +381,11 @@ def registration_refusal(event: EventPage, person, *, by=None):
                 "Votre collectivité a déjà %(count)s inscrit·e·s : c'est le "
                 "maximum pour cet événement."
             ) % {"count": taken}
-    if not event.waitlist_enabled and seats_left(event) == 0:
+    if (
+        not event.waitlist_enabled
+        and event.capacity is not None
+        and seats_left(event, confirmed=facts.counts["confirmed"]) == 0
+    ):
         return _("Cet événement est complet.")
     return None
 
@@ -399,20 +433,26 @@ def registration_create(*, event_id: int, user, by=None) -> tuple[Registration, 
     try:
         with transaction.atomic():
             event = _locked_event(event_id)
-            existing = active_registration(event, user)
+            # Read with the row locked, once for the whole decision.
+            facts = PersonFacts(event, user)
+            existing = facts.registration
             if existing:
                 return existing, False
-            refusal = registration_refusal(event, user, by=by)
+            refusal = registration_refusal(event, user, by=by, facts=facts)
             if refusal:
                 raise RegistrationError(refusal)
-            affiliation = open_affiliation(user)
+            affiliation = facts.affiliation
             collectivity = (
                 affiliation.collectivity
                 if affiliation and affiliation.status == AffiliationStatus.APPROVED
                 else None
             )
             now = timezone.now()
-            left = seats_left(event)
+            left = (
+                None
+                if event.capacity is None
+                else seats_left(event, confirmed=facts.counts["confirmed"])
+            )
             status = (
                 RegistrationStatus.CONFIRMED
                 if left is None or left > 0

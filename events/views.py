@@ -26,6 +26,7 @@ from events.registration import (
     UNKNOWN_FUNCTION_AGENTS,
     UNKNOWN_FUNCTION_ELECTED,
     VERIFY_EMAIL_REFUSAL,
+    PersonFacts,
     RegistrationError,
     active_registration,
     audience_rule,
@@ -33,7 +34,6 @@ from events.registration import (
     cancellation_deadline,
     closed_reason,
     colleagues_for,
-    counts,
     registration_cancel,
     registration_create,
     registration_refusal,
@@ -88,9 +88,11 @@ def event_page_context(request, event) -> dict:
         # Over: no seats, no registration message, nothing to do (the synthesis
         # and materials are in the shared part of the page).
         return {"past": True, "registration": None, "refusal": None}
-    numbers = counts(event)
-    registration = active_registration(event, user)
-    refusal = None if registration else registration_refusal(event, user)
+    # Each thing read once for the panel, the refusal and the colleagues.
+    facts = PersonFacts(event, user)
+    numbers = facts.counts
+    registration = facts.registration
+    refusal = None if registration else registration_refusal(event, user, facts=facts)
     context = {
         "past": False,
         "audience_rule": audience_rule(event),
@@ -109,7 +111,7 @@ def event_page_context(request, event) -> dict:
         # Exactly what the registration service would answer (None: the button).
         "refusal": refusal,
         "refusal_action": _refusal_action(refusal),
-        "colleagues": list(colleagues_for(user, event)[:200])
+        "colleagues": list(colleagues_for(user, event, facts=facts)[:200])
         if user.is_authenticated
         else [],
     }
