@@ -47,6 +47,12 @@ Wagtail 8, hence this module. The rules, and why:
   are those the inner middleware (CSP, X-Frame-Options, Permissions-Policy…)
   added on the way out; SecurityMiddleware and anything above this one run on
   hits too.
+- **Stored compressed.** A whole page is kept as browsers get it: compressed
+  once with gzip when stored, with an ETag per encoding (`If-None-Match` gets
+  a 304) and `Vary: Accept-Encoding`; decompressed for the rare client that
+  does not accept gzip. Stored pages hold no CSRF token and nothing personal,
+  so compressing them next to reflected input (filters) leaks nothing (BREACH);
+  nothing else is compressed. Shells are filled per request, uncompressed.
 - **Invalidation by what a page shows.** A page class declares the tags its
   rendering depends on (`cache_dependencies()`: `page:<id>`, `kind:<model>`,
   `seats:<event id>`…; more while rendering, `depends_on`); apps declare what
