@@ -144,6 +144,36 @@ def _postgres_score(query: ParsedQuery) -> tuple[str, list]:
     return " + ".join(ranks), params
 
 
+# PostgreSQL, no filter: the count (the empty grouping set) and every facet of
+# `f` in one pass, as the separate counts of `DatabaseBackend.search` give them
+# (an empty value, a year of 0, counts for nothing). (name, column, value
+# shown, counted when.)
+_FACET_GROUPS = [
+    ("kind", "f.kind", "f.kind", "f.kind <> ''"),
+    ("region", "f.region", "f.region", "f.region <> ''"),
+    (
+        "collectivity_kind",
+        "f.collectivity_kind",
+        "f.collectivity_kind",
+        "f.collectivity_kind <> ''",
+    ),
+    ("year", "f.year", "CAST(f.year AS TEXT)", "f.year IS NOT NULL AND f.year <> 0"),
+    ("themes", "f.theme_slugs", "f.theme_slugs", "f.theme_slugs <> ''"),
+]
+_GROUPING_SETS_SQL = (
+    "SELECT CASE "
+    + " ".join(f"WHEN GROUPING({c}) = 0 THEN '{n}'" for n, c, _v, _p in _FACET_GROUPS)
+    + " ELSE '' END, CASE "
+    + " ".join(f"WHEN GROUPING({c}) = 0 THEN {v}" for _n, c, v, _p in _FACET_GROUPS)
+    + " ELSE '' END, COUNT(*) FROM f GROUP BY GROUPING SETS ("
+    + ", ".join(f"({c})" for _n, c, _v, _p in _FACET_GROUPS)
+    + ", ()) HAVING "
+    + " OR ".join(f"(GROUPING({c}) = 0 AND {p})" for _n, c, _v, p in _FACET_GROUPS)
+    + f" OR GROUPING({', '.join(c for _n, c, _v, _p in _FACET_GROUPS)}) = "
+    + str(2 ** len(_FACET_GROUPS) - 1)
+)
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -279,6 +309,24 @@ class DatabaseBackend:
         if query.phrase:
             phrase = "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
             params.append('"' + " ".join(query.phrase) + '"')
+        if query.minimum is not None and not scored:
+            # Relaxed, ranked afterwards: how many clauses each entry matches,
+            # counted over the clauses' own matches (one scan of each, grouped),
+            # and only the entries matching enough of them kept.
+            each = " UNION ALL ".join(
+                "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s"
+                for _clause in query.clauses
+            )
+            sql = (
+                f"SELECT id, 0 AS score, {phrase.replace('search_fts.rowid', 'id')} "
+                f"AS phrase, hits FROM (SELECT id, COUNT(*) AS hits FROM ({each}) "
+                "GROUP BY id HAVING COUNT(*) >= %s)"
+            )
+            return sql, [
+                *params,
+                *(fts5_match([clause]) for clause in query.clauses),
+                max(1, query.minimum),
+            ]
         if query.minimum is None:
             hits = str(len(query.clauses))
             match = fts5_match(query.clauses)
@@ -299,6 +347,20 @@ class DatabaseBackend:
         )
         params.append(match)
         return sql, params
+
+    @staticmethod
+    def _sqlite_match(query: ParsedQuery) -> tuple[str, list]:
+        """SQLite: the `phrase` and `hits` columns of an entry matching every
+        clause, then the match itself, and their params (in that order)."""
+        phrase, params = "0", []
+        if query.phrase:
+            phrase = (
+                "search_fts.rowid IN (SELECT rowid FROM search_fts "
+                "WHERE search_fts MATCH %s)"
+            )
+            params.append('"' + " ".join(query.phrase) + '"')
+        sql = f"{phrase} AS phrase, {len(query.clauses)} AS hits"
+        return sql, [*params, fts5_match(query.clauses)]
 
     @staticmethod
     def _names_sql(query: ParsedQuery):
@@ -370,6 +432,21 @@ class DatabaseBackend:
                 "AS score, phrase, hits FROM m "
                 f"WHERE visibility IN ({placeholders}) AND hits >= %s) ",
                 [*params, *weight_params, *visibilities, minimum],
+            )
+        if query.minimum is None and not query.names:
+            # Every clause required: the match, ranked, read with the facets'
+            # columns in one pass (the full-text table the outer loop, as bm25
+            # requires), not kept apart first.
+            match_sql, match_params = self._sqlite_match(query)
+            return (
+                f"WITH f AS {_materialized()}(SELECT e.id, e.date, e.kind, e.region, "
+                "e.collectivity_kind, e.year, e.theme_slugs, "
+                f"-bm25(search_fts, {SQLITE_WEIGHTS}) * {weight.format(t='e')} "
+                f"AS score, {match_sql} FROM search_fts "
+                "CROSS JOIN search_searchentry e INDEXED BY search_entry_facets "
+                "ON e.id = search_fts.rowid WHERE search_fts MATCH %s "
+                f"AND e.visibility IN ({placeholders})) ",
+                [*weight_params, *match_params, *visibilities],
             )
         return (
             f"WITH m AS {_materialized()}({matched_sql}), "
@@ -485,9 +562,16 @@ class DatabaseBackend:
             "SELECT 'page', CAST(p.id AS TEXT), "
             f"%s + ROW_NUMBER() OVER (ORDER BY {order.format(t='p')}) FROM "
             f"({ranked} ORDER BY {order.format(t='f')} LIMIT %s OFFSET %s) p",
-            f"SELECT '', '', COUNT(*) FROM f WHERE {where}",
         ]
-        params += [offset, *ranked_params, limit, offset, *where_params]
+        params += [offset, *ranked_params, limit, offset]
+        if not wanted and connection.vendor == "postgresql":
+            # No filter: the count and every facet in one pass over the
+            # matches (grouping sets), not one pass each.
+            parts.append(_GROUPING_SETS_SQL)
+            rows = self._fetch(cte + " UNION ALL ".join(parts), params)
+            return self._answer(rows)
+        parts.append(f"SELECT '', '', COUNT(*) FROM f WHERE {where}")
+        params += where_params
         for name in FACET_FIELDS:
             where, where_params = self._conditions(wanted, exclude=name)
             present = (
@@ -509,7 +593,12 @@ class DatabaseBackend:
         )
         params += where_params
         rows = self._fetch(cte + " UNION ALL ".join(parts), params)
+        return self._answer(rows)
 
+    @staticmethod
+    def _answer(rows) -> SearchAnswer:
+        """The answer of the statement's rows: ('page', id, position), ('',
+        '', count), (facet, value, count) and ('themes', combination, count)."""
         page, count = [], 0
         facets = {name: [] for name in (*FACET_FIELDS, "theme")}
         themes = Counter()
