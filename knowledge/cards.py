@@ -17,7 +17,12 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 
-from knowledge.selectors import card_dependencies, card_prefetches
+from knowledge.models import KnowledgePage
+from knowledge.selectors import (
+    card_dependencies,
+    card_prefetches,
+    with_card_relations,
+)
 from retex.fragments import cached_fragments
 from retex.page_cache import depends_on
 
@@ -25,30 +30,34 @@ CARD_TEMPLATE = "knowledge/includes/card.html"
 
 
 def cards_html(pages, *, request, heading: str = "h2") -> list[str]:
-    """The card of each of `pages` (live pages this person may read), in
-    order, their tags added to the page being rendered (`depends_on`)."""
+    """The card of each of `pages`, in order: live pages this person may read,
+    as pages or as their ids (a listing then reads the pages of the cards it
+    must render only); their tags are added to the page being rendered
+    (`depends_on`)."""
     pages = list(pages)
     if not pages:
         return []
-    by_pk = {page.pk: page for page in pages}
+    ids = [getattr(page, "pk", page) for page in pages]
+    given = {page.pk: page for page in pages if not isinstance(page, int)}
     host = request.get_host() if request is not None else ""
     preview = getattr(request, "is_preview", False)
 
     def render(keys):
-        missing = [by_pk[pk] for pk, _heading, _host in keys]
-        if not all(_has_card_relations(page) for page in missing):
-            prefetch_related_objects(missing, *card_prefetches())
+        wanted = [pk for pk, _heading, _host in keys]
+        found = _card_pages([given.get(pk, pk) for pk in wanted])
         template = get_template(CARD_TEMPLATE)
-        return [
-            (
-                template.render({"item": page, "heading": heading, "request": request}),
-                card_dependencies([page]),
-            )
-            for page in missing
-        ]
+        rendered = []
+        for pk in wanted:
+            page = found.get(pk)
+            if page is None:  # Unpublished since the listing was read.
+                rendered.append(("", (f"page:{pk}",)))
+                continue
+            context = {"item": page, "heading": heading, "request": request}
+            rendered.append((template.render(context), card_dependencies([page])))
+        return rendered
 
-    keys = [(page.pk, heading, host) for page in pages]
-    if preview or not all(page.live for page in pages):
+    keys = [(pk, heading, host) for pk in ids]
+    if preview or not all(page.live for page in given.values()):
         # Never kept: what a preview shows may not be what is published.
         found = render(keys)
     else:
@@ -56,6 +65,20 @@ def cards_html(pages, *, request, heading: str = "h2") -> list[str]:
     if request is not None:
         depends_on(request, *(tag for _html, tags in found for tag in tags))
     return [html for html, _tags in found]
+
+
+def _card_pages(pages_or_ids) -> dict:
+    """The pages by id, with what their cards read: pages given are completed
+    (`card_prefetches`), ids are read (live pages only)."""
+    pages = [page for page in pages_or_ids if not isinstance(page, int)]
+    ids = [pk for pk in pages_or_ids if isinstance(pk, int)]
+    if pages and not all(_has_card_relations(page) for page in pages):
+        prefetch_related_objects(pages, *card_prefetches())
+    found = {page.pk: page for page in pages}
+    if ids:
+        read = with_card_relations(KnowledgePage.objects.live().filter(pk__in=ids))
+        found.update((page.pk, page) for page in read)
+    return found
 
 
 def _has_card_relations(page) -> bool:

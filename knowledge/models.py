@@ -217,6 +217,12 @@ class KnowledgePage(Page):
             request=request,
         )
         # The related cards' tags are added as they are rendered (`knowledge.cards`).
+        # Whether an event names this page as its synthesis: one look-up down the
+        # foreign key's index (most pages are no synthesis); which of those events
+        # the person may see is asked only then (`event_synthesis`). Which events
+        # chose this page is `selection:events.eventpage`.
+        depends_on(request, "selection:events.eventpage")
+        context["is_a_synthesis"] = self.pk is not None and self.synthesis_of.exists()
         context["index_url"] = self.get_parent().get_url(request)
         context["can_see_contact"] = sees_members_content(request.user)
         # Through .all(): a preview holds its relations in memory, not in the DB.
@@ -356,12 +362,27 @@ class InterviewPage(KnowledgePage):
             for person in self.interviewees.all()
         ]
 
+    def get_context(self, request, *args, **kwargs):
+        # The people are read once for the render, with their collectivity and
+        # portrait (the aside, the collectivities named); in memory for a preview.
+        people = list(
+            self.interviewees.all().select_related("collectivity", "portrait")
+        )
+        self._rendered_people = people
+        try:
+            context = super().get_context(request, *args, **kwargs)
+        finally:
+            del self._rendered_people
+        context["interviewees"] = people
+        return context
+
     def named_collectivity_ids(self, related_collectivities) -> set[int]:
         named = super().named_collectivity_ids(related_collectivities)
+        people = getattr(self, "_rendered_people", None)
+        if people is None:
+            people = self.interviewees.all()
         return named | {
-            person.collectivity_id
-            for person in self.interviewees.all()
-            if person.collectivity_id
+            person.collectivity_id for person in people if person.collectivity_id
         }
 
 

@@ -80,24 +80,42 @@ def knowledge_years(*, user) -> list[int]:
 
     The newest visible page, then the newest published before its year, and so
     on: one look-up down the publication date's index per year shown, rather
-    than reading the date of every page (20,000 at the benchmark's scale)."""
-    pages = pages_visible_to(KnowledgePage.objects.all(), user=user).order_by(
-        "-publication_date"
+    than reading the date of every page (20,000 at the benchmark's scale). The
+    statement is built once and run again with each year's bound: building the
+    visibility rule's subquery costs the ORM more than the look-up costs the
+    database."""
+    from django.db import connections
+
+    pages = pages_visible_to(KnowledgePage.objects.all(), user=user)
+    newest_before = (
+        pages.filter(publication_date__lte=datetime.date.max)
+        .order_by("-publication_date")
+        .values_list("publication_date", flat=True)[:1]
     )
+    connection = connections[newest_before.db]
+    sql, params = newest_before.query.sql_with_params()
+    params = list(params)
+    bound = params.index(connection.ops.adapt_datefield_value(datetime.date.max))
     years = []
-    while True:
-        found = pages
-        if years:
-            found = pages.filter(publication_date__lt=datetime.date(years[-1], 1, 1))
-        newest = found.values_list("publication_date", flat=True).first()
-        if newest is None:
-            return years
-        years.append(newest.year)
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            if row is None:
+                return years
+            # A date, or its ISO text on SQLite.
+            years.append(int(str(row[0])[:4]))
+            if years[-1] == datetime.MINYEAR:
+                return years
+            params[bound] = connection.ops.adapt_datefield_value(
+                datetime.date(years[-1] - 1, 12, 31)
+            )
 
 
-def knowledge_latest(*, user, limit: int = 3):
-    """The newest knowledge pages this person may read."""
-    return list(knowledge_listing(user=user)[:limit])
+def knowledge_latest(*, user, limit: int = 3) -> list[int]:
+    """The ids of the newest knowledge pages this person may read (their cards
+    are rendered by `knowledge.cards`, which reads the pages it must)."""
+    return list(knowledge_listing(user=user).values_list("pk", flat=True)[:limit])
 
 
 def knowledge_latest_dependencies() -> tuple[str, ...]:

@@ -72,7 +72,8 @@ class Counter:
 
     def get(self, client, url):
         Counter.number += 1
-        response = client.get(f"{url}?_n={Counter.number}")
+        separator = "&" if "?" in url else "?"
+        response = client.get(f"{url}{separator}_n={Counter.number}")
         assert response.status_code == 200
         assert response.headers.get("X-Cache") != "HIT"
         return response.content.decode()
@@ -197,3 +198,19 @@ def test_a_members_only_card_kept_for_a_member_never_reaches_others(
             client.force_login(person)
         for url in ("/", corpus["index"].url, corpus["article"].url):
             assert "zorglub" not in fresh.get(client, url), (person, url)
+
+
+def test_the_count_kept_for_the_pagination_follows_what_matches(
+    caches_on, client, corpus, committed
+):
+    index, article = corpus["index"].url, corpus["article"]
+    by_theme = f"{index}?theme=donnees"
+    assert "3 ressources" in visible_text(fresh.get(client, index))
+    assert "3 ressources" in visible_text(fresh.get(client, by_theme))
+
+    committed(publish, ArticlePageFactory(parent=corpus["index"], title="Nouveau"))
+    article.themes = []
+    committed(publish, article)
+
+    assert "4 ressources" in visible_text(fresh.get(client, index))
+    assert "2 ressources" in visible_text(fresh.get(client, by_theme))
