@@ -47,3 +47,8 @@ def declare_cache_dependencies() -> None:
     # never stored in a page. Undeclared, every request to join (and every
     # attachment at sign-in) started a new generation.
     declare_invisible("members.affiliation")
+    # Stored comparable collectivities: whoever writes them bumps the
+    # `comparables:<id>` of the profiles whose list changed
+    # (`members.comparables`); undeclared, every write would start a new
+    # generation.
+    declare_invisible("members.storedcomparables")
