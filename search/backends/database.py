@@ -417,7 +417,8 @@ class DatabaseBackend:
     def _filtered_sql(self, query: ParsedQuery, *, visibilities, scored=True):
         """SQL of the common table expressions `m` (the match, ranked once) and
         `f` (its visible entries with what filters, facets and ordering need,
-        the score weighed by kind and recency: `_weight_sql`)."""
+        the score weighed by kind and recency: `_weight_sql`); on SQLite, a
+        query requiring every clause builds `f` alone, in the match's pass."""
         matched_sql, params = self._matched_sql(query, scored=scored)
         placeholders = ", ".join(["%s"] * len(visibilities))
         weight, weight_params = _weight_sql("{t}")
