@@ -1,4 +1,11 @@
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from wagtail.models import Page, Site
 
@@ -8,11 +15,16 @@ from tests.logins import _force_login_is_a_complete_login  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _test_environment(settings, tmp_path):
-    """Tasks run at once in tests; uploads go to a throw-away folder."""
+    """Tasks run at once in tests; uploads and local files go to a throw-away
+    folder of the test's own."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The demo passwords `seed_demo` and `demo_admin` write once under VAR_DIR:
+    # with the suite on several workers (`make test`), one worker's seed_demo
+    # must not write the file another worker's test has just read.
+    settings.VAR_DIR = tmp_path / "var"
     # The suite runs on the database backend; the live Elasticsearch tests set
     # their own URL, so a cluster named in the environment is never written to.
     settings.ELASTICSEARCH_URL = None
@@ -73,6 +85,46 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # would then fail on its own row (UNIQUE constraint on django_content_type).
     with django_db_blocker.unblock():
         ContentType.objects.get_for_models(*apps.get_models())
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A file SQLite database with every migration applied, for tests that run
+    the project as separate processes: copy it, never write to it.
+
+    Migrating takes a while (the longest test of a run did nothing else): it
+    is done once per run, by whichever pytest-xdist worker asks first, the
+    others waiting on a lock in the folder the workers share."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # pytest-N/, holding each worker's popen-gwN/.
+    folder = shared / "migrated-sqlite"
+    path = folder / "retex.sqlite3"
+    with open(shared / "migrated-sqlite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            folder.mkdir(exist_ok=True)
+            partial = folder / "partial.sqlite3"
+            partial.unlink(missing_ok=True)
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if key not in {"REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_HOST"}
+            }
+            env.update(
+                DATABASE_URL=f"sqlite:///{partial}", VAR_DIR=str(folder), DEBUG="1"
+            )
+            done = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+                cwd=django_settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr
+            partial.rename(path)
+    return path
 
 
 @pytest.fixture

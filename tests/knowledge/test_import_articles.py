@@ -662,8 +662,12 @@ def test_an_index_html_file_is_named_after_its_folder(index, tmp_path):
     assert url.endswith("/ressources/fibre-optique/")
 
 
-def test_manage_py_exits_with_an_error_status_when_a_file_is_refused(tmp_path):
-    """Through a real process, on its own SQLite database."""
+def test_manage_py_exits_with_an_error_status_when_a_file_is_refused(
+    tmp_path, migrated_sqlite
+):
+    """Through a real process, on its own SQLite database (a copy of the run's
+    migrated one: `migrate` then only brings the site record to BASE_URL)."""
+    shutil.copy(migrated_sqlite, tmp_path / "db.sqlite3")
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",

@@ -148,14 +148,6 @@ class Site:
             worker.wait(timeout=DEADLINE_SECONDS)
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory):
-    """A file SQLite database with every migration applied, made once."""
-    path = tmp_path_factory.mktemp("worker-db") / "retex.sqlite3"
-    Site(f"sqlite:///{path}", path.parent).manage("migrate", "--no-input", "-v0")
-    return path
-
-
 def database_url(settings_dict) -> str:
     user = settings_dict["USER"] or ""
     password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
@@ -167,7 +159,8 @@ def database_url(settings_dict) -> str:
 @pytest.fixture
 def site(request, tmp_path):
     """On PostgreSQL, the test's own database (committed transactions); on SQLite,
-    a copy of a migrated file (the suite's in-memory one is not shared)."""
+    a copy of a migrated file (the suite's in-memory one is not shared;
+    `migrated_sqlite` is in tests/conftest.py)."""
     if connection.vendor == "postgresql":
         url = database_url(connection.settings_dict)
     else:
