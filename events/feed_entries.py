@@ -93,28 +93,32 @@ _saving = threading.local()
 def refresh_feed_entries(queryset) -> int:
     """Write the stored VEVENTs of the events of `queryset` afresh; returns
     how many."""
-    events = feed_rows(queryset.order_by("pk"))
-    entries = [
-        FeedEntry(
-            event_id=event.pk,
-            text=event_vevents(event).decode(),
-            key=feed_entry_key(event.url),
-        )
-        for event in events
-    ]
-    for start in range(0, len(entries), 500):
-        FeedEntry.objects.bulk_create(
-            entries[start : start + 500],
-            update_conflicts=True,
-            unique_fields=["event"],
-            update_fields=["text", "key"],
-        )
-    # The whole feed may hold the former texts: not used from now on (same
-    # transaction), written again once this one commits. Always updated, even
-    # when already empty: the row stays locked until then, so a rewrite
-    # under way finishes first, and the next one reads what this one wrote.
-    StoredFeed.objects.update(key="")
-    transaction.on_commit(refresh_stored_feed, robust=True)
+    with transaction.atomic():
+        # The whole feed may hold the former texts: not used from now on
+        # (same transaction), written again once this one commits. Always
+        # updated, even when already empty: the row stays locked until then,
+        # so a rewrite under way finishes first, and the next one reads what
+        # this one wrote. Before the entries: every writer takes this lock
+        # first (no deadlock between two transactions writing two events'
+        # entries each).
+        StoredFeed.objects.update(key="")
+        events = feed_rows(queryset.order_by("pk"))
+        entries = [
+            FeedEntry(
+                event_id=event.pk,
+                text=event_vevents(event).decode(),
+                key=feed_entry_key(event.url),
+            )
+            for event in events
+        ]
+        for start in range(0, len(entries), 500):
+            FeedEntry.objects.bulk_create(
+                entries[start : start + 500],
+                update_conflicts=True,
+                unique_fields=["event"],
+                update_fields=["text", "key"],
+            )
+        transaction.on_commit(refresh_stored_feed, robust=True)
     return len(entries)
 
 
