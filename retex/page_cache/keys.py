@@ -105,7 +105,16 @@ def serve_public_pages(serve):
             and page_is_public(page)
         ):
             mark_cacheable(response)
-            response.page_cache_tags = page_dependencies(page, request)
+
+            def record_tags(response):
+                # After the templates ran: tags they add (`depends_on` from
+                # a template tag, e.g. the cards of related content) count.
+                response.page_cache_tags = page_dependencies(page, request)
+
+            if hasattr(response, "add_post_render_callback"):
+                response.add_post_render_callback(record_tags)
+            else:
+                record_tags(response)
         return response
 
     return serve_and_mark
