@@ -1066,4 +1066,11 @@ def generate(
     started = time.monotonic()
     refresh_feed_entries(EventPage.objects.all())
     generator.report.seconds["feed entries"] = time.monotonic() - started
+    # Collectivities written in bulk have no stored comparables
+    # (members.comparables): chosen here, as their saves' tasks would.
+    from members.comparables import rebuild as rebuild_comparables
+
+    started = time.monotonic()
+    rebuild_comparables()
+    generator.report.seconds["comparables"] = time.monotonic() - started
     return generator.report
