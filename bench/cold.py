@@ -3,9 +3,10 @@
 `python -m bench.phases cold` (a step of `make bench`, and usable alone on any
 database, see `docs/benchmark.md`) renders every page type with the page cache,
 the search answer cache and the rendered fragments off (`PAGE_CACHE_SECONDS=0`,
-`SEARCH_CACHE_SECONDS=0`, `FRAGMENT_CACHE_SECONDS=0`: fully cold), through Django's whole middleware stack (the test
-client, production settings), in a process that has already served each page
-twice: what a long-running worker pays for a page the cache does not hold.
+`SEARCH_CACHE_SECONDS=0`, `FRAGMENT_CACHE_SECONDS=0`: fully cold), through
+Django's whole middleware stack (the test client, production settings), in a
+process that has already served each page twice: what a long-running worker
+pays for a page the cache does not hold.
 
 For each page type:
 - CPU per render, `time.process_time()`: the process's own CPU, robust to
