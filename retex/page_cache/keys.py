@@ -250,8 +250,10 @@ def signed_in_request_key(request) -> str | None:
     """The cache key of a signed-in person's `request`, or None.
 
     Pages that opt in (`signed_in_page_cache`) show a signed-in person nothing
-    of their own: what differs from one person to the next is what they may
-    see. So the key is the URL and that, never the person: whether they are a
+    of their own outside their personal parts (the registration panel, the
+    follow button: rendered for each person into the stored shell,
+    `retex.page_cache.shells`): what differs from one person to the next is
+    what they may see. So the key is the URL and that, never the person: whether they are a
     member of the network, and the view restrictions they do not pass. People
     with a message pending, and people with access to the admin (the page then
     carries Wagtail's user bar), are never served from the cache.
