@@ -59,10 +59,13 @@ run: install
 worker: install
 	$(BIN)/python manage.py db_worker
 
-# The suite runs on every core (pytest-xdist): each worker has its own test
-# database, and takes whole files (module fixtures are built once).
-# PYTEST_WORKERS=0 runs it in one process, as `.venv/bin/python -m pytest` does.
-PYTEST_WORKERS ?= auto
+# The suite runs in one process by default. PYTEST_WORKERS=auto (or a number)
+# spreads it over pytest-xdist workers, each with its own test database and
+# whole files; on 2026-12-06 a run on 2 workers lost the migrations' rows
+# (root page, groups, site) half-way through on both databases, a flush whose
+# serialised data was not restored on a worker: not the default until found.
+# `.ci/run` runs the SQLite and PostgreSQL suites at the same time instead.
+PYTEST_WORKERS ?= 0
 XDIST := -n $(PYTEST_WORKERS) --dist loadfile
 
 test: install
