@@ -62,3 +62,6 @@ def declare_cache_dependencies() -> None:
     # Written with its event, whose save bumps `kind:events.eventpage` (what
     # agenda.ics depends on); `rebuild_event_feed` bumps it itself.
     declare_invisible("events.feedentry")
+    # The whole feed's text, emptied in the transaction of every entry write
+    # and written again from the entries: what it shows changed with them.
+    declare_invisible("events.storedfeed")
