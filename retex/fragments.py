@@ -53,15 +53,21 @@ strings, numbers, tuples.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from django.conf import settings
 from django.utils.translation import get_language
 
 from retex.page_cache import storage
-from retex.page_cache.keys import FRAGMENT_PREFIX, GENERATION_KEY, _digest
-from retex.page_cache.storage import ANY, _cache, _failed, _read, tag_key
+from retex.page_cache.keys import FRAGMENT_PREFIX, _digest
+from retex.page_cache.storage import (
+    ANY,
+    _cache,
+    _failed,
+    _read,
+    _versions_for,
+    tag_key,
+)
 
 # Part of every key: bump it when what a stored fragment holds changes shape.
 VERSION = "v1"
@@ -174,22 +180,13 @@ def _store(ticket, rendered: dict[str, Rendered]) -> None:
     """Store each fragment with the versions of its tags (`ANY` when it
     declares none), unless a write was recorded since `ticket`."""
     tags = {tag for _html, own in rendered.values() for tag in (own or (ANY,))}
-    wanted = [GENERATION_KEY, tag_key(ANY), *(tag_key(tag) for tag in tags)]
-    cache = _cache()
+    # The page cache's own rule: None when a change was recorded meanwhile.
+    pairs = _versions_for(ticket, tags)
+    if pairs is None:
+        return
+    versions = dict(pairs)
     try:
-        found = cache.get_many(wanted)
-        absent = [tag for tag in tags if tag_key(tag) not in found]
-        if absent:
-            for tag in absent:
-                cache.add(tag_key(tag), uuid.uuid4().hex, timeout=None)
-            found.update(cache.get_many([tag_key(tag) for tag in absent]))
-        if (found.get(GENERATION_KEY), found.get(tag_key(ANY))) != ticket:
-            return  # Rendered while a change was recorded: maybe before it.
-        versions = {tag: found.get(tag_key(tag)) for tag in tags}
-        if None in versions.values():
-            return
-        storage._state.set_versions(versions)
-        cache.set_many(
+        _cache().set_many(
             {
                 address: (
                     ticket[0],
